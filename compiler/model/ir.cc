@@ -1,0 +1,99 @@
+#include "model/ir.h"
+
+#include <array>
+#include <utility>
+
+namespace formc::model {
+namespace {
+
+constexpr std::array<std::pair<FieldType, const char*>, 13> kFieldTypes = {{
+    {FieldType::Text, "text"},
+    {FieldType::Textarea, "textarea"},
+    {FieldType::Email, "email"},
+    {FieldType::Phone, "phone"},
+    {FieldType::Url, "url"},
+    {FieldType::Integer, "integer"},
+    {FieldType::Date, "date"},
+    {FieldType::Checkbox, "checkbox"},
+    {FieldType::Select, "select"},
+    {FieldType::Radio, "radio"},
+    {FieldType::Multiselect, "multiselect"},
+    {FieldType::Document, "document"},
+    {FieldType::Scopes, "scopes"},
+}};
+
+}  // namespace
+
+const char* to_string(FieldType type) {
+  for (const auto& [t, name] : kFieldTypes) {
+    if (t == type) return name;
+  }
+  return "text";
+}
+
+std::optional<FieldType> field_type_from_string(std::string_view name) {
+  for (const auto& [t, n] : kFieldTypes) {
+    if (name == n) return t;
+  }
+  return std::nullopt;
+}
+
+Span Definition::span_of(const std::string& key) const {
+  const auto it = value_spans.find(key);
+  return it == value_spans.end() ? span : it->second;
+}
+
+Span Form::span_of(const std::string& key) const {
+  const auto it = value_spans.find(key);
+  return it == value_spans.end() ? span : it->second;
+}
+
+const Block* Definition::find_block(std::string_view name) const {
+  for (const auto& b : blocks) {
+    if (b.name == name) return &b;
+  }
+  return nullptr;
+}
+
+const Field* Definition::find_field(std::string_view name) const {
+  for (const auto& b : blocks) {
+    for (const auto& f : b.fields) {
+      if (f.name == name) return &f;
+    }
+  }
+  for (const auto& f : extra_checkboxes) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+const Scope* Definition::find_scope(std::string_view value) const {
+  for (const auto& s : scopes) {
+    if (s.value == value) return &s;
+  }
+  return nullptr;
+}
+
+const Definition* Module::find_definition(std::string_view id) const {
+  for (const auto& d : definitions) {
+    if (d.id == id) return &d;
+  }
+  return nullptr;
+}
+
+const Form* Module::find_form(std::string_view uid) const {
+  for (const auto& f : forms) {
+    if (f.uid == uid) return &f;
+  }
+  return nullptr;
+}
+
+std::vector<const Form*> Module::forms_of(std::string_view definition_id) const {
+  std::vector<const Form*> out;
+  for (const auto& f : forms) {
+    if (f.definition_id == definition_id) out.push_back(&f);
+  }
+  return out;
+}
+
+}  // namespace formc::model
