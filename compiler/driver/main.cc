@@ -8,6 +8,7 @@
 
 #include "driver/session.h"
 #include "model/ir_json.h"
+#include "support/diagnostics.h"
 
 #ifndef FORMC_VERSION
 #define FORMC_VERSION "0.0.0"
@@ -54,6 +55,19 @@ int run_dump_ir(const CommonOptions& options) {
   return kExitOk;
 }
 
+// The catalog of diagnostics as Markdown (schema/DIAGNOSTICS.md is this output).
+int run_diagnostics() {
+  std::cout << "# Diagnostics\n\n"
+               "Every diagnostic formc can report, with its stable code (printed in brackets and used in\n"
+               "`tests/diagnostics/` annotations) and its default severity. `--werror` turns warnings into\n"
+               "errors. This file is generated: `formc diagnostics > schema/DIAGNOSTICS.md`.\n\n"
+               "| Code | Severity | Meaning |\n|---|---|---|\n";
+  for (const auto& d : formc::support::catalog()) {
+    std::cout << "| `" << d.code << "` | " << formc::support::to_string(d.default_severity) << " | " << d.summary << " |\n";
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -68,6 +82,8 @@ int main(int argc, char** argv) {
   CommonOptions dump_options;
   auto* dump = app.add_subcommand("dump-ir", "Print the checked model as deterministic JSON");
   add_common_options(*dump, dump_options, false);
+
+  auto* diagnostics = app.add_subcommand("diagnostics", "Print the catalog of diagnostic codes (Markdown)");
 
   try {
     app.parse(argc, argv);
@@ -84,6 +100,7 @@ int main(int argc, char** argv) {
   try {
     if (check->parsed()) return run_check(check_options);
     if (dump->parsed()) return run_dump_ir(dump_options);
+    if (diagnostics->parsed()) return run_diagnostics();
   } catch (const std::exception& e) {
     // A bug, never a user error: say so plainly instead of aborting.
     std::cerr << "formc: internal error: " << e.what() << "\n";

@@ -62,7 +62,8 @@ std::string render_text(const SourceManager& sources, const std::vector<Diagnost
     render_snippet(sources, d.span, out);
     for (const auto& n : d.notes) {
       out += fmt::format("{}: note: {}\n", location_prefix(sources, n.span), n.message);
-      render_snippet(sources, n.span, out);
+      // A note about the same place ("did you mean") needs no second snippet.
+      if (n.span != d.span) render_snippet(sources, n.span, out);
     }
   }
   return out;

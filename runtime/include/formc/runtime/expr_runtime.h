@@ -137,6 +137,7 @@ struct Document {
   std::string name;
   std::string content_type;
   std::int64_t size = 0;
+  friend bool operator==(const Document&, const Document&) = default;
 };
 
 // ---- normalisation (implementation detail of the operations below) ---------
