@@ -85,7 +85,7 @@ class StopAtFirstError final : public antlr4::DefaultErrorStrategy {
   void sync(antlr4::Parser*) override {}
 };
 
-std::string describe_token_type(std::size_t type) {
+std::string describe_token_type(const antlr4::dfa::Vocabulary& vocabulary, std::size_t type) {
   switch (type) {
     case antlr4::Token::EOF: return "end of expression";
     case Lexer::IDENT: return "a name";
@@ -94,8 +94,8 @@ std::string describe_token_type(std::size_t type) {
     case Lexer::DECIMAL: return "a number";
     default: break;
   }
-  const std::string literal = std::string(Parser::VOCABULARY.getLiteralName(type));
-  return literal.empty() ? std::string(Parser::VOCABULARY.getSymbolicName(type)) : literal;
+  const std::string literal = vocabulary.getLiteralName(type);
+  return literal.empty() ? vocabulary.getSymbolicName(type) : literal;
 }
 
 std::string quote_token_text(std::string_view text) {
@@ -265,7 +265,11 @@ class Builder {
                           fmt::format("decimal literal {} is out of range", quote_token_text(spelling)));
         }
         node.decimal = value;
-        node.text = std::string(spelling);
+        // Canonical spelling, valid in C++, JavaScript (no leading zeros: 007.5
+        // is a syntax error in strict JavaScript) and JSON.
+        std::size_t zeros = 0;
+        while (zeros + 1 < spelling.size() && spelling[zeros] == '0' && spelling[zeros + 1] != '.') ++zeros;
+        node.text = std::string(spelling.substr(zeros));
         break;
       }
       case Lexer::STRING:
@@ -487,10 +491,8 @@ std::optional<Ast> parse_checked_utf8(std::string_view text, Reporter& reporter,
     TextRange r = builder.range(t);
     if (t->getType() == antlr4::Token::EOF) {
       // Point just after the last token, not after trailing newlines of a block scalar.
-      if (all.size() >= 2) {
-        const std::uint32_t end = builder.range(all[all.size() - 2]).end;
-        r = TextRange{end, end};
-      }
+      const std::uint32_t end = all.size() >= 2 ? builder.range(all[all.size() - 2]).end : 0;
+      r = TextRange{end, end};
       message = all.size() == 1 ? "empty expression" : "unexpected end of expression";
     } else {
       message = fmt::format("unexpected {}", quote_token_text(t->getText()));
@@ -501,7 +503,7 @@ std::optional<Ast> parse_checked_utf8(std::string_view text, Reporter& reporter,
         message += "; expected an operator or the end of the expression";
       } else if (!ex.empty() && ex.size() <= 3) {
         std::vector<std::string> names;
-        for (const auto type : ex) names.push_back(describe_token_type(type));
+        for (const auto type : ex) names.push_back(describe_token_type(parser.getVocabulary(), type));
         message += "; expected ";
         for (std::size_t i = 0; i < names.size(); ++i) message += (i ? " or " : "") + names[i];
       } else if (t->getType() == antlr4::Token::EOF || t->getType() == Lexer::RPAREN ||

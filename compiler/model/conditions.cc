@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "expr/compile.h"
+#include "expr/expr.h"
 
 namespace formc::model {
 namespace {
@@ -13,7 +13,7 @@ expr::Type expression_type(const Field& f) {
     case FieldType::Date: return expr::Type::date();
     case FieldType::Checkbox: return expr::Type::boolean();
     case FieldType::Multiselect:
-    case FieldType::Scopes: return expr::Type::list(expr::Type::string());
+    case FieldType::Scopes: return expr::Type::list(expr::Type::Kind::String);
     case FieldType::Document: return expr::Type::document();
     case FieldType::Select:
       return f.integer_options ? expr::Type::integer() : expr::Type::string();

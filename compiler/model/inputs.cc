@@ -17,7 +17,8 @@ bool is_yaml(const fs::path& p) {
   return ext == ".yml" || ext == ".yaml";
 }
 
-void walk(const fs::path& dir, const std::string& display, int depth, int layer, std::vector<InputFile>& out) {
+void walk(const fs::path& dir, const std::string& display, const std::string& relative, int depth, int layer,
+          std::vector<InputFile>& out) {
   if (depth > 6) return;
   std::error_code ec;
   std::vector<fs::directory_entry> entries;
@@ -27,12 +28,13 @@ void walk(const fs::path& dir, const std::string& display, int depth, int layer,
     const std::string name = entry.path().filename().string();
     if (name.empty() || name[0] == '.' || name == "node_modules") continue;
     const std::string child_display = display.empty() || display == "." ? name : display + "/" + name;
+    const std::string child_relative = relative.empty() ? name : relative + "/" + name;
     std::error_code type_ec;
     if (entry.is_directory(type_ec)) {
-      walk(entry.path(), child_display, depth + 1, layer, out);
+      walk(entry.path(), child_display, child_relative, depth + 1, layer, out);
     } else if (entry.is_regular_file(type_ec) && is_yaml(entry.path())) {
       if (auto kind = classify_file(entry.path().string())) {
-        out.push_back(InputFile{*kind, child_display, fs::weakly_canonical(entry.path(), type_ec).string(), layer});
+        out.push_back(InputFile{*kind, child_display, fs::weakly_canonical(entry.path(), type_ec).string(), child_relative, layer});
       }
     }
   }
@@ -67,11 +69,12 @@ void collect_inputs(const std::string& path, int layer, std::vector<InputFile>& 
   if (fs::is_directory(status)) {
     std::string display = path;
     while (display.size() > 1 && display.back() == '/') display.pop_back();
-    walk(p, display, 0, layer, out);
+    walk(p, display, "", 0, layer, out);
     return;
   }
   if (auto kind = classify_file(path)) {
-    out.push_back(InputFile{*kind, path, fs::weakly_canonical(p, ec).string(), layer});
+    const std::string relative = (p.parent_path().filename() / p.filename()).string();
+    out.push_back(InputFile{*kind, path, fs::weakly_canonical(p, ec).string(), relative, layer});
     return;
   }
   diags.report(DiagCode::InputUnknownKind, {},

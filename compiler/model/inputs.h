@@ -30,6 +30,7 @@ struct InputFile {
   InputKind kind;
   std::string display_path;    // as the user wrote it (joined with the file name)
   std::string canonical_path;  // absolute, for dedup and depfiles
+  std::string relative_path;   // inside its root ("authorization_definitions/x.yml"): what outputs cite
   int layer = 0;               // 0: standard library, 1: --blocks dirs, 2: user inputs
 };
 

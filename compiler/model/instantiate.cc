@@ -101,7 +101,12 @@ class Instantiator {
       def_.contacts = *ext_.contacts;
     } else if (block != library_.blocks.end()) {
       for (const auto& f : block->second.fields) {
-        if (f.is_contact) def_.contacts.push_back(ContactKindRef{f.field.name, f.field.span, {}, false, false});
+        if (f.is_contact) {
+          ContactKindRef ref;
+          ref.kind = f.field.name;
+          ref.span = f.field.span;
+          def_.contacts.push_back(std::move(ref));
+        }
       }
     }
     for (auto& ref : def_.contacts) {
@@ -113,6 +118,9 @@ class Instantiator {
         if (auto s = support::closest_match(ref.kind, names)) diags_.note(ref.span, fmt::format("did you mean '{}'?", *s));
         continue;
       }
+      ref.label = kind->second.label;
+      ref.hint = kind->second.hint;
+      ref.fillable_with_applicant_data = kind->second.fillable_with_applicant_data;
       // Kind-level defaults, unless the definition says otherwise.
       if (ref.except.empty()) ref.except = kind->second.except;
       ref.mobile_phone = ref.mobile_phone || kind->second.mobile_phone;

@@ -122,6 +122,8 @@ struct Features {
 struct ContactKindRef {
   std::string kind;
   Span span;
+  std::string label, hint;  // from contact_kinds.yml
+  bool fillable_with_applicant_data = false;
   std::vector<std::string> except;  // phone_number, job_title
   bool mobile_phone = false;
   bool required_personal_email = false;
@@ -130,7 +132,7 @@ struct ContactKindRef {
 struct Definition {
   std::string id;
   Span span;
-  std::string source_file;  // display path
+  std::string source_file;  // path inside its root, e.g. authorization_definitions/x.yml
   std::string class_name;
   std::string name, description, provider, kind = "api";
   std::optional<std::string> link, cgu_link, access_link, support_email, introduction;

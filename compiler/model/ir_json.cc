@@ -131,6 +131,9 @@ json to_json(const Module& m) {
     json contacts = json::array();
     for (const auto& c : d.contacts) {
       contacts.push_back(json{{"kind", c.kind},
+                              {"label", c.label},
+                              {"hint", c.hint},
+                              {"fillable_with_applicant_data", c.fillable_with_applicant_data},
                               {"except", c.except},
                               {"mobile_phone", c.mobile_phone},
                               {"required_personal_email", c.required_personal_email}});

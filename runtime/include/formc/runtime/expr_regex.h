@@ -44,6 +44,13 @@ class Regex {
   [[nodiscard]] std::size_t error_offset() const { return error_offset_; }
   [[nodiscard]] const std::string& canonical() const { return canonical_; }
 
+  // A pattern (in canonical syntax) that matches `text` literally.
+  static std::string escape_literal(std::string_view text) {
+    std::string out;
+    for (const char32_t c : decode(text)) append_char(out, c, false);
+    return out;
+  }
+
   // True when some substring of `subject` matches. A rejected pattern matches nothing.
   [[nodiscard]] bool search(std::string_view subject) const {
     if (!ok()) return false;

@@ -1,0 +1,30 @@
+// `formc compile`: build every output in memory, then commit it atomically.
+//
+// Contract: if loading or checking reported an error, nothing is written
+// (not even the depfile's outputs) and the exit status is 1. Otherwise every
+// generator runs, the manifest is added, files are written only when their
+// content changed, stale outputs are removed, and the depfile (if asked) is
+// written on every run. Byte-identical outputs from any working directory:
+// generators see display paths relative to the inputs as given, never
+// absolute paths.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "driver/session.h"
+#include "gen/generator.h"
+
+namespace formc::driver {
+
+struct CompileOptions {
+  CommonOptions common;
+  std::string out_dir;
+  std::string depfile;
+  std::string depfile_target;  // default: OUT_DIR/manifest.json
+  bool quiet = false;
+};
+
+[[nodiscard]] int run_compile(const CompileOptions& options, const std::vector<const gen::Generator*>& generators);
+
+}  // namespace formc::driver

@@ -1,0 +1,40 @@
+// Writing an OutputSet to disk, the way build systems need it.
+//
+// Contract (TableGen's --write-if-changed, ninja's restat):
+//  - a file whose content is unchanged is not touched (its mtime stays);
+//  - a changed file is written to a temporary file in the same directory and
+//    renamed over the old one, so readers never see a partial file;
+//  - files this tool produced last time (listed in OUTDIR/.formc-outputs)
+//    and not produced now are removed, then empty folders are pruned;
+//  - nothing is written at all when `allowed` is false (the caller had errors).
+// write_depfile() writes a Make-syntax depfile naming every input read; it is
+// written on every run (ninja treats a missing depfile as dirty).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "gen/output_set.h"
+
+namespace formc::gen {
+
+struct CommitStats {
+  std::size_t written = 0, unchanged = 0, removed = 0;
+};
+
+// Returns false (with `error` set) on an I/O failure.
+[[nodiscard]] bool commit_outputs(const OutputSet& outputs, const std::string& out_dir, CommitStats& stats, std::string& error);
+
+// Writes `depfile` only if its content changed. `target` is the rule's output
+// as the build system names it (the stamp file).
+[[nodiscard]] bool write_depfile(const std::string& depfile, const std::string& target, const std::vector<std::string>& inputs,
+                                 std::string& error);
+
+// Escapes a path for a Make depfile (spaces, '#', '$').
+[[nodiscard]] std::string escape_make_path(const std::string& path);
+
+// Writes one file only if its content differs (temp file + rename).
+// Returns false with `error` set on failure; `changed` tells whether it wrote.
+[[nodiscard]] bool write_if_changed(const std::string& path, const std::string& content, bool& changed, std::string& error);
+
+}  // namespace formc::gen
