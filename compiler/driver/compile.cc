@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -11,17 +12,38 @@
 namespace formc::driver {
 namespace fs = std::filesystem;
 
-int run_compile(const CompileOptions& options, const std::vector<const gen::Generator*>& generators) {
-  Session session(options.common);
+namespace {
+
+// Loads, checks and generates everything in memory; nullopt on errors.
+std::optional<gen::OutputSet> generate_all(Session& session, const std::vector<const gen::Generator*>& generators) {
   const bool ok = session.load();
   session.print_diagnostics();
   if (!ok) {
     std::cerr << "formc: no output written because of the errors above\n";
-    return 1;
+    return std::nullopt;
   }
   gen::OutputSet outputs;
   for (const auto* g : generators) g->generate(session.module(), outputs);
   gen::add_manifest(session.module(), outputs);
+  return outputs;
+}
+
+}  // namespace
+
+int list_compile_outputs(const CompileOptions& options, const std::vector<const gen::Generator*>& generators) {
+  Session session(options.common);
+  const auto outputs = generate_all(session, generators);
+  if (!outputs) return 1;
+  const fs::path root = fs::absolute(options.out_dir).lexically_normal();
+  for (const auto& [rel, content] : outputs->files()) std::cout << (root / rel).string() << "\n";
+  return 0;
+}
+
+int run_compile(const CompileOptions& options, const std::vector<const gen::Generator*>& generators) {
+  Session session(options.common);
+  const auto generated = generate_all(session, generators);
+  if (!generated) return 1;
+  const gen::OutputSet& outputs = *generated;
 
   std::string error;
   gen::CommitStats stats;

@@ -26,5 +26,7 @@ struct CompileOptions {
 };
 
 [[nodiscard]] int run_compile(const CompileOptions& options, const std::vector<const gen::Generator*>& generators);
+// Prints the absolute path of every file run_compile() would write; writes nothing.
+[[nodiscard]] int list_compile_outputs(const CompileOptions& options, const std::vector<const gen::Generator*>& generators);
 
 }  // namespace formc::driver

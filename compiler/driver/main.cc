@@ -3,10 +3,14 @@
 // 1 errors in the input, 2 usage errors.
 
 #include <iostream>
+#include <memory>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
+#include "driver/compile.h"
 #include "driver/session.h"
+#include "driver/validate_command.h"
 #include "model/ir_json.h"
 #include "support/diagnostics.h"
 
@@ -55,6 +59,13 @@ int run_dump_ir(const CommonOptions& options) {
   return kExitOk;
 }
 
+// The generators `formc compile` runs, in this order (protoc registers its
+// generators explicitly in main() too).
+std::vector<std::unique_ptr<formc::gen::Generator>> make_generators() {
+  std::vector<std::unique_ptr<formc::gen::Generator>> out;
+  return out;
+}
+
 // The catalog of diagnostics as Markdown (schema/DIAGNOSTICS.md is this output).
 int run_diagnostics() {
   std::cout << "# Diagnostics\n\n"
@@ -85,6 +96,24 @@ int main(int argc, char** argv) {
 
   auto* diagnostics = app.add_subcommand("diagnostics", "Print the catalog of diagnostic codes (Markdown)");
 
+  formc::driver::CompileOptions compile_options;
+  bool list_outputs = false;
+  auto* compile = app.add_subcommand("compile", "Generate C++ classes, JSON Schemas and DSFR HTML (writes only changed files)");
+  add_common_options(*compile, compile_options.common, true);
+  compile->add_option("-o,--output", compile_options.out_dir, "Output directory")->required();
+  compile->add_option("--depfile", compile_options.depfile, "Write a Make-syntax depfile listing every input read");
+  compile->add_option("--depfile-target", compile_options.depfile_target, "Target named in the depfile (default: OUTDIR/manifest.json)");
+  compile->add_flag("--quiet", compile_options.quiet, "Do not print the summary line");
+  compile->add_flag("--list-outputs", list_outputs, "Print the files that would be generated (absolute paths) and write nothing");
+
+  formc::driver::ValidateOptions validate_options;
+  auto* validate = app.add_subcommand("validate", "Validate a JSON submission against a form (exit 0 valid, 1 invalid)");
+  add_common_options(*validate, validate_options.common, true);
+  validate->add_option("--form", validate_options.form_uid, "Form uid")->required();
+  validate->add_option("--data", validate_options.data_file, "JSON file with the flat DataPass attributes")->required()->check(CLI::ExistingFile);
+  validate->add_option("--context", validate_options.context, "draft, submit or step:<block>")->capture_default_str();
+  validate->add_option("--today", validate_options.today, "Date used by today() (YYYY-MM-DD; default: the current UTC date)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -101,6 +130,14 @@ int main(int argc, char** argv) {
     if (check->parsed()) return run_check(check_options);
     if (dump->parsed()) return run_dump_ir(dump_options);
     if (diagnostics->parsed()) return run_diagnostics();
+    if (validate->parsed()) return formc::driver::run_validate(validate_options);
+    if (compile->parsed()) {
+      const auto generators = make_generators();
+      std::vector<const formc::gen::Generator*> list;
+      for (const auto& g : generators) list.push_back(g.get());
+      return list_outputs ? formc::driver::list_compile_outputs(compile_options, list)
+                          : formc::driver::run_compile(compile_options, list);
+    }
   } catch (const std::exception& e) {
     // A bug, never a user error: say so plainly instead of aborting.
     std::cerr << "formc: internal error: " << e.what() << "\n";

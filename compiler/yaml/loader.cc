@@ -157,12 +157,13 @@ class TreeBuilder final : public YAML::EventHandler {
     if (!parent.pending_key) {
       if (node->kind != NodeKind::Scalar) {
         diags_.report(DiagCode::YamlComplexKey, node->span, "mapping keys must be plain scalars");
-        parent.pending_key = std::make_shared<Node>(*node);  // keep pairing keys with values
-        auto& key = const_cast<Node&>(*parent.pending_key);
-        key.kind = NodeKind::Scalar;
-        key.value = "?";
-        key.items.clear();
-        key.entries.clear();
+        // Keep pairing keys with values: stand in a scalar key for the complex one.
+        auto key = std::make_shared<Node>();
+        key->kind = NodeKind::Scalar;
+        key->span = node->span;
+        key->document = &doc_;
+        key->value = "?";
+        parent.pending_key = std::move(key);
         return;
       }
       parent.pending_key = node;
