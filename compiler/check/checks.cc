@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "check/formats.h"
+#include "gen/json_schema/json_schema_generator.h"
 #include "support/html.h"
 #include "support/text.h"
 
@@ -94,6 +95,10 @@ class Checker {
     if (def.stage) {
       if (def.stage->next) check_stage_link(*def.stage->next, "stage.next");
       if (def.stage->previous) check_stage_link(*def.stage->previous, "stage.previous");
+    }
+    // What the JSON Schemas cannot say is left to the C++ validator: say so.
+    for (const auto& gap : gen::json_schema::schema_gaps(def)) {
+      diags_.report(DiagCode::ExprNotInSchema, gap.span, gap.message);
     }
     if (m_.forms_of(def.id).empty() && !m_.forms.empty()) {
       diags_.report(DiagCode::DefinitionWithoutForm, def.span,

@@ -11,6 +11,8 @@
 #include "driver/compile.h"
 #include "driver/session.h"
 #include "driver/validate_command.h"
+#include "gen/json_schema/authoring_schema.h"
+#include "gen/json_schema/json_schema_generator.h"
 #include "model/ir_json.h"
 #include "support/diagnostics.h"
 
@@ -63,6 +65,7 @@ int run_dump_ir(const CommonOptions& options) {
 // generators explicitly in main() too).
 std::vector<std::unique_ptr<formc::gen::Generator>> make_generators() {
   std::vector<std::unique_ptr<formc::gen::Generator>> out;
+  out.push_back(std::make_unique<formc::gen::json_schema::JsonSchemaGenerator>());
   return out;
 }
 
@@ -95,6 +98,8 @@ int main(int argc, char** argv) {
   add_common_options(*dump, dump_options, false);
 
   auto* diagnostics = app.add_subcommand("diagnostics", "Print the catalog of diagnostic codes (Markdown)");
+
+  auto* schema = app.add_subcommand("schema", "Print the JSON Schema (draft-07) of the definition format, for editors");
 
   formc::driver::CompileOptions compile_options;
   bool list_outputs = false;
@@ -130,6 +135,10 @@ int main(int argc, char** argv) {
     if (check->parsed()) return run_check(check_options);
     if (dump->parsed()) return run_dump_ir(dump_options);
     if (diagnostics->parsed()) return run_diagnostics();
+    if (schema->parsed()) {
+      std::cout << formc::gen::json_schema::authoring_schema().dump(2) << "\n";
+      return kExitOk;
+    }
     if (validate->parsed()) return formc::driver::run_validate(validate_options);
     if (compile->parsed()) {
       const auto generators = make_generators();

@@ -1,6 +1,7 @@
 #include "expr/json_schema_emitter.h"
 
 #include <cmath>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,20 @@ Json if_field(const std::string& name, Json property) {
 Json negate(Json s) {
   if (s.is_boolean()) return !s.get<bool>();
   return Json{{"not", std::move(s)}};
+}
+
+// The distinct values of a constant list, in order (JSON Schema wants enum
+// items unique). A set of their JSON spellings keeps this linear-logarithmic.
+Json distinct_values(const Value& list) {
+  Json values = Json::array();
+  std::set<std::string> seen;
+  if (const auto* l = list.get<Value::List>()) {
+    for (const auto& e : *l) {
+      Json j = scalar_json(e);
+      if (seen.insert(j.dump()).second) values.push_back(std::move(j));
+    }
+  }
+  return values;
 }
 
 Op flip(Op op) {
@@ -168,14 +183,7 @@ class SchemaEmitter {
     if (op == Op::In) {
       if (is_field(l) && is_constant(r)) {
         // field in [constants]
-        const Value v = constant(r);
-        Json values = Json::array();
-        if (const auto* list = v.get<Value::List>()) {
-          for (const auto& e : *list) {
-            Json j = scalar_json(e);
-            if (std::find(values.begin(), values.end(), j) == values.end()) values.push_back(std::move(j));
-          }
-        }
+        Json values = distinct_values(constant(r));
         if (values.empty()) return Json(false);
         return has_field(name(l), Json{{"enum", std::move(values)}});
       }
@@ -292,15 +300,7 @@ class SchemaEmitter {
       case Function::AllOf:
       case Function::NoneOf: {
         if (!is_field(args[0]) || !is_constant(args[1])) return std::nullopt;
-        const Value v = constant(args[1]);
-        const auto* wanted = v.get<Value::List>();
-        Json values = Json::array();
-        if (wanted) {
-          for (const auto& e : *wanted) {
-            Json j = scalar_json(e);
-            if (std::find(values.begin(), values.end(), j) == values.end()) values.push_back(std::move(j));
-          }
-        }
+        Json values = distinct_values(constant(args[1]));
         const std::string& field = name(args[0]);
         if (f == Function::AllOf) {
           if (values.empty()) return Json(true);  // vacuous: even a malformed list

@@ -48,16 +48,20 @@ std::size_t invalid_utf8_at(std::string_view s) {
   return std::string_view::npos;
 }
 
-// Byte offset of every code point index, plus one past the end.
-std::vector<std::uint32_t> code_point_offsets(std::string_view s) {
+// Byte offset of every code point index from byte `first` on, plus one past the end.
+std::vector<std::uint32_t> code_point_offsets(std::string_view s, std::uint32_t first) {
   std::vector<std::uint32_t> out;
   out.reserve(s.size() + 1);
-  for (std::uint32_t i = 0; i < s.size(); ++i) {
+  for (std::uint32_t i = first; i < s.size(); ++i) {
     if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) out.push_back(i);
   }
   out.push_back(static_cast<std::uint32_t>(s.size()));
   return out;
 }
+
+// ANTLR's UTF-8 decoder silently drops a leading byte order mark, which would
+// shift every token position by one; formc skips it explicitly instead.
+constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
 
 // Stops at the first syntax error and records it; ANTLR's recovery would only
 // add cascading errors for a one-line expression.
@@ -403,13 +407,15 @@ bool report_lexical_error(const antlr4::Token* t, TextRange r, std::string_view 
     case Lexer::MISTAKE_ASSIGN:
       reporter.error(DiagCode::ExprSyntax, r, "unexpected '='; write '==' to compare");
       return true;
-    case Lexer::UNEXPECTED_CHAR:
+    case Lexer::UNEXPECTED_CHAR: {
+      // A visible non-ASCII character is most likely an accent in a field name.
+      const std::string shown = describe_char(spelling);
+      const bool visible_non_ascii = static_cast<unsigned char>(spelling[0]) >= 0x80 && shown[0] == '\'';
       reporter.error(DiagCode::ExprSyntax, r,
-                     fmt::format("unexpected character {}{}", describe_char(spelling),
-                                 static_cast<unsigned char>(spelling[0]) >= 0x80
-                                     ? "; field names are ASCII letters, digits and '_'"
-                                     : ""));
+                     fmt::format("unexpected character {}{}", shown,
+                                 visible_non_ascii ? "; field names are ASCII letters, digits and '_'" : ""));
       return true;
+    }
     default: return false;
   }
 }
@@ -451,8 +457,15 @@ std::optional<std::size_t> first_too_deep(const std::vector<antlr4::Token*>& tok
 }
 
 std::optional<Ast> parse_checked_utf8(std::string_view text, Reporter& reporter, const ParseOptions& options) {
-  const std::vector<std::uint32_t> cp = code_point_offsets(text);
-  antlr4::ANTLRInputStream input(text.data(), text.size());
+  const std::uint32_t first = text.starts_with(kByteOrderMark) ? static_cast<std::uint32_t>(kByteOrderMark.size()) : 0;
+  const std::vector<std::uint32_t> cp = code_point_offsets(text, first);
+  antlr4::ANTLRInputStream input(text.data() + first, text.size() - first);
+  if (input.size() + 1 != cp.size()) {
+    // Positions would not line up with the text; never report a wrong column.
+    reporter.error(DiagCode::ExprSyntax, TextRange{0, static_cast<std::uint32_t>(text.size())},
+                   "internal parser error: the expression's characters could not be decoded consistently");
+    return std::nullopt;
+  }
   Lexer lexer(&input);
   lexer.removeErrorListeners();  // the catch-all token rule means the lexer never reports
   antlr4::CommonTokenStream tokens(&lexer);

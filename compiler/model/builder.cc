@@ -560,12 +560,16 @@ Module build(const BuildOptions& options, support::SourceManager& sources, suppo
         case InputKind::ServiceProviders: read_service_providers_file(st, root, options.load.erb.environment); break;
         case InputKind::Definitions:
           if (expect_mapping(root, "a definitions file", diags)) {
-            for (const auto& e : root.entries) read_definition(st, e, input.relative_path);
+            for (const auto& e : root.entries) {
+              if (e.key->value != "$schema") read_definition(st, e, input.relative_path);
+            }
           }
           break;
         case InputKind::Forms:
           if (expect_mapping(root, "a forms file", diags)) {
-            for (const auto& e : root.entries) read_form(st, e, input.relative_path);
+            for (const auto& e : root.entries) {
+              if (e.key->value != "$schema") read_form(st, e, input.relative_path);
+            }
           }
           break;
         case InputKind::EligibilityRules: read_eligibility_file(st, root, pending_eligibility); break;

@@ -307,6 +307,7 @@ std::vector<RuleDecl> read_rules(const yaml::Node& node, support::DiagnosticEngi
 void read_blocks_file(const yaml::Node& root, int layer, Library& library, support::DiagnosticEngine& diags) {
   if (!expect_mapping(root, "a block library file", diags)) return;
   for (const auto& entry : root.entries) {
+    if (entry.key->value == "$schema") continue;  // editor modeline key
     const std::string& name = entry.key->value;
     const yaml::Node& node = *entry.value;
     if (!expect_mapping(node, fmt::format("block '{}'", name), diags)) continue;
@@ -411,6 +412,7 @@ void read_extension_keys(MapReader& r, ExtensionDecl& out, support::DiagnosticEn
 void read_extensions_file(const yaml::Node& root, Library& library, support::DiagnosticEngine& diags) {
   if (!expect_mapping(root, "a definition extensions file", diags)) return;
   for (const auto& entry : root.entries) {
+    if (entry.key->value == "$schema") continue;  // editor modeline key
     if (!expect_mapping(*entry.value, fmt::format("extensions of '{}'", entry.key->value), diags)) continue;
     MapReader r(*entry.value, fmt::format("extensions of '{}'", entry.key->value), extension_key_names(), diags);
     ExtensionDecl ext;

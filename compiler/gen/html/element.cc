@@ -103,8 +103,15 @@ std::string balance(std::string_view s, Flow flow) {
       if (is_open(name)) close_through(name);
       continue;
     }
-    if ((name == "p" || name == "ul" || name == "ol") && is_open("p")) close_through("p");
-    if (name == "li" && !open.empty() && open.back() == "li") close_through("li");
+    if (block) {
+      // Block content cannot sit in b/i/strong/em/a or in a <p>: close those
+      // first, as the HTML parser would.
+      while (!open.empty() && open.back() != "ul" && open.back() != "ol" && open.back() != "li") close_through(open.back());
+      if (name == "li" && !open.empty() && open.back() == "li") close_through("li");
+      // A <li> outside a list, or a <p> right in a list: keep the text only.
+      if (name == "li" && !is_open("ul") && !is_open("ol")) continue;
+      if (name == "p" && !open.empty() && (open.back() == "ul" || open.back() == "ol")) continue;
+    }
     if (name == "a" && is_open("a")) close_through("a");
     out.append(tag);
     open.push_back(name);

@@ -424,6 +424,7 @@ void HtmlGenerator::generate(const model::Module& module, OutputSet& out) const 
     out.add(eligibility_js_path(rule.definition_id), eligibility_js(rule, first));
   }
   if (!module.forms.empty() || !module.eligibility_rules.empty()) {
+    out.add(std::string(kExprJsPath), std::string(expr_js()));
     out.add(std::string(kFormsJsPath), std::string(forms_js()));
   }
 }

@@ -52,6 +52,8 @@ std::string js_comment(std::string_view text) {
     const std::uint32_t cp = next_code_point(text, i);
     if (cp == '\n' || cp == '\r' || cp == 0x2028 || cp == 0x2029) {
       out += ' ';
+    } else if (cp == '<' || cp == '>') {
+      out += cp == '<' ? "\\u003c" : "\\u003e";  // no "</script>" even in comments
     } else {
       out.append(text.substr(start, i - start));
     }

@@ -19,7 +19,8 @@ Slot token(std::string_view kind, std::initializer_list<std::string_view> args) 
 }  // namespace
 
 std::string encode_arg(std::string_view arg) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
+  // Lowercase hex: attribute-position slots stay lowercase attribute names.
+  static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   for (const char ch : arg) {
     const auto c = static_cast<unsigned char>(ch);

@@ -44,8 +44,14 @@
 //                                                        ("{}" when none); read by formc-forms.js so
 //                                                        conditions may depend on fields of other steps
 //
-// F is always a field name as DataPass stores it (flat attribute name).
-// Element ids are derived from F (ids.h), so the server never needs them.
+// F is always a field name as DataPass stores it (flat attribute name). The
+// server needs no id except for error-summary links: the control of F, or the
+// fieldset of a group, has id field_id(F) (ids.h), which is F itself for
+// snake_case names, so link to "#F". Multi-valued controls post as "F[]"
+// (scopes, multiselect, documents with max_count > 1); single checkboxes post
+// "1" when checked. Disabled controls post nothing: included scopes (checked
+// and disabled) must be added by the server, as DataPass does at creation.
+// Tests: tests/html/fill.js is the reference implementation of this table.
 #pragma once
 
 #include <string>

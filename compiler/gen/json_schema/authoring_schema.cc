@@ -322,7 +322,7 @@ Json definitions_section() {
        {"fc_certified", nullable(boolean("Certified to integrate FranceConnect."))},
        {"apipfc_enabled", nullable(boolean("API Particulier with FranceConnect enabled."))}});
 
-  Json cta = object("A call to action.", {{"content", str("The French button text.")}, {"url", str("The link.")}});
+  Json cta = object("A call to action.", {{"content", str("The French button text.")}, {"url", str("The link of the button (absolute URL or application path).")}});
   Json eligible = Json{{"description", "The outcome: 'yes', 'no' or 'maybe' (quote 'yes' and 'no': YAML 1.1 reads them as "
                                        "booleans)."},
                        {"type", "string"},
@@ -361,7 +361,8 @@ Json definitions_section() {
       {"description", "Nested French wording keys (Rails i18n)."},
       {"type", "object"},
       {"additionalProperties",
-       Json{{"anyOf", Json::array({Json{{"type", "string"}}, Json{{"type", "number"}}, Json{{"type", "boolean"}},
+       Json{{"description", "A wording (string) or a nested group of wordings."},
+            {"anyOf", Json::array({Json{{"type", "string"}}, Json{{"type", "number"}}, Json{{"type", "boolean"}},
                                    Json{{"type", "null"}}, Json{{"type", "array"}}, ref("locale_tree")})}}}};
 
   // ---- the file kinds -------------------------------------------------------------

@@ -26,6 +26,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gen/generator.h"
+#include "gen/json_schema/plain_text.h"
 #include "model/ir.h"
 
 namespace formc::gen::json_schema {
@@ -64,9 +65,5 @@ struct SchemaGap {
 // order; `bound` must be a valid date.
 [[nodiscard]] std::string date_at_least_pattern(std::string_view bound);
 [[nodiscard]] std::string date_at_most_pattern(std::string_view bound);
-
-// Plain text for a title or description: allowlisted HTML reduced to its
-// text (links as "text (url)"), entities decoded, whitespace collapsed.
-[[nodiscard]] std::string plain_text(std::string_view html);
 
 }  // namespace formc::gen::json_schema
