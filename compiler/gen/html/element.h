@@ -10,10 +10,12 @@
 //       tags are balanced so it cannot leak into the surrounding markup;
 //     * slot(...): a template token built by slots.h (no definition text in
 //       it except percent-encoded arguments).
-// - Tag and attribute names are literals of the generator (asserted to be
-//   lowercase ASCII); `style` and `on*` attributes are refused (asserts), so
-//   no fragment can carry inline style or event handlers. URLs go through
+// - Tag and attribute names are literals of the generator (lowercase ASCII);
+//   <script>/<style> elements and `style`/`on*` attributes are refused, so no
+//   fragment can carry inline script, style or event handlers. URLs go through
 //   href(), which keeps only http, https, mailto and site-relative paths.
+//   These invariants are checked in release builds too (abort: a generator
+//   bug must not become markup).
 // - render() pretty-prints deterministically: block containers put each child
 //   element on its own line, indented by two spaces; phrasing elements (label,
 //   p, span, option, …) and textarea are written on one line.

@@ -1,16 +1,20 @@
 // HTML ids of the fragments: derived from field names, unique per page.
 //
 // Scheme (every id matches [A-Za-z][A-Za-z0-9_-]*):
-//   step fragments   <field>                         the control (input, select, textarea) or fieldset
-//                    <field>-<option value>          one radio/checkbox of a group
-//                    <field>-legend, <field>-messages, <field>-hint
-//                    formc-step-<block>, formc-stepper-title, formc-contact-<kind>[-legend|-messages],
-//                    <field>-group-<n> (scope groups, 1-based, with -legend)
-//   summary.html     formc-summary-<block>[-title]
-//   submit.html      the checkbox names (terms_of_service_accepted, data_protection_officer_informed,
-//                    the definition's extra checkboxes), with -messages
-//   eligibility.html formc-eligibility-type, formc-eligibility-q-<question>, formc-eligibility-option-<type>,
-//                    formc-eligibility-outcome-<n> (each fieldset with its -<value>, -legend, -messages)
+//   step fragments   <field>                         the control (input, select, textarea) or the
+//                                                    fieldset of a group: error summaries link to #<field>
+//                    <field>-<option value>          one radio/checkbox of a group (-2, -3 on clashes)
+//                    <field>-legend, <field>-messages (<field>-hint reserved)
+//                    <field>-group-<n>[-legend]      scope groups, 1-based
+//                    formc-step-<block>[-title]      the fragment (single-page forms: its h2)
+//                    formc-contact-<kind>[-legend|-messages]
+//   summary.html     formc-summary, formc-summary-<block>[-title]
+//   submit.html      formc-submit; the checkbox names (terms_of_service_accepted,
+//                    data_protection_officer_informed, extra checkboxes) with -messages
+//   introduction     formc-introduction
+//   eligibility.html formc-eligibility[-title|-results], formc-eligibility-type, formc-eligibility-q-<question>
+//                    (radio groups, with -<value>, -legend, -messages), formc-eligibility-option-<type>,
+//                    formc-eligibility-outcome-<n>
 // Field names are snake_case, so a field id never contains '-': the suffixed
 // and formc- prefixed ids cannot collide with another field's id. Field names
 // are unique across the blocks of a definition, so the fragments of a form
