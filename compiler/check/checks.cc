@@ -82,15 +82,15 @@ class Checker {
     }
     if (def.introduction) html(*def.introduction, def.span_of("introduction"), "the definition's introduction");
     for (const auto& s : def.scopes) {
-      if (!s.link.empty()) url(s.link, s.span, "scope 'link'");
+      if (!s.link.empty()) url(s.link, s.value_spans.of("link"), "scope 'link'");
       if (s.deprecated_since && !is_valid_date(*s.deprecated_since)) {
-        diags_.report(DiagCode::MalformedDate, s.span,
+        diags_.report(DiagCode::MalformedDate, s.value_spans.of("deprecated.since"),
                       fmt::format("'deprecated.since' {} is not a date YYYY-MM-DD", support::quote(*s.deprecated_since)));
       }
     }
     for (const auto& b : def.blocks) {
-      html(b.introduction, b.span, fmt::format("block '{}' introduction", b.name));
-      for (const auto& f : b.fields) html(f.hint, f.span, fmt::format("the hint of '{}'", f.name));
+      html(b.introduction, b.value_spans.of("introduction"), fmt::format("block '{}' introduction", b.name));
+      for (const auto& f : b.fields) html(f.hint, f.value_spans.of("hint"), fmt::format("the hint of '{}'", f.name));
     }
     if (def.stage) {
       if (def.stage->next) check_stage_link(*def.stage->next, "stage.next");
@@ -222,7 +222,7 @@ class Checker {
 
   void wrong_prefill(const model::Prefill& p, const model::Field& f, std::string_view expected) {
     diags_.report(DiagCode::PrefillWrongType, p.span,
-                  fmt::format("'{}' is a {} field and expects {}, not {}", f.name, model::to_string(f.type), expected,
+                  fmt::format("'{}' is a field of type '{}' and expects {}, not {}", f.name, model::to_string(f.type), expected,
                               p.value.dump()));
   }
 
@@ -236,12 +236,13 @@ class Checker {
           wrong_prefill(p, f, "a list");
           return;
         }
-        for (const auto& item : v) {
-          const std::string value = item.get<std::string>();
+        for (std::size_t i = 0; i < v.size(); ++i) {
+          const std::string value = v[i].get<std::string>();
+          const Span span = i < p.item_spans.size() ? p.item_spans[i] : p.span;
           if (f.type == FieldType::Scopes) {
-            scope_ref(model::Located{value, p.span}, def, fmt::format("'initialize_with.{}'", f.name));
+            scope_ref(model::Located{value, span}, def, fmt::format("'initialize_with.{}'", f.name));
           } else if (!f.options.empty() && !has_option(f, value)) {
-            invalid_option(p, f, value);
+            invalid_option(p, f, value, span);
           }
         }
         return;
@@ -270,13 +271,13 @@ class Checker {
     }
     if (text.empty()) return;
     if (f.type == FieldType::Email && !is_valid_email(text)) {
-      diags_.report(DiagCode::PrefillFailsValidation, p.span, fmt::format("'{}' is not an email address: {}", f.name, support::quote(text)));
+      diags_.report(DiagCode::PrefillFailsValidation, p.value_span, fmt::format("'{}' is not an email address: {}", f.name, support::quote(text)));
     } else if (f.type == FieldType::Url && !is_valid_url(text, false)) {
-      diags_.report(DiagCode::PrefillFailsValidation, p.span, fmt::format("'{}' is not a URL: {}", f.name, support::quote(text)));
+      diags_.report(DiagCode::PrefillFailsValidation, p.value_span, fmt::format("'{}' is not a URL: {}", f.name, support::quote(text)));
     } else if (f.type == FieldType::Phone && !is_valid_french_phone(text, f.mobile)) {
-      diags_.report(DiagCode::PrefillFailsValidation, p.span, fmt::format("'{}' is not a French {}phone number: {}", f.name, f.mobile ? "mobile " : "", support::quote(text)));
+      diags_.report(DiagCode::PrefillFailsValidation, p.value_span, fmt::format("'{}' is not a French {}phone number: {}", f.name, f.mobile ? "mobile " : "", support::quote(text)));
     } else if (f.type == FieldType::Date && !is_valid_date(text)) {
-      diags_.report(DiagCode::PrefillFailsValidation, p.span, fmt::format("'{}' is not a date YYYY-MM-DD: {}", f.name, support::quote(text)));
+      diags_.report(DiagCode::PrefillFailsValidation, p.value_span, fmt::format("'{}' is not a date YYYY-MM-DD: {}", f.name, support::quote(text)));
     }
   }
 
@@ -285,11 +286,16 @@ class Checker {
   }
 
   void invalid_option(const model::Prefill& p, const model::Field& f, const std::string& value) {
+    invalid_option(p, f, value, p.value_span);
+  }
+
+  void invalid_option(const model::Prefill& p, const model::Field& f, const std::string& value, Span span) {
+    (void)p;
     std::vector<std::string> values;
     for (const auto& o : f.options) values.push_back(o.value);
-    diags_.report(DiagCode::PrefillInvalidOption, p.span,
+    diags_.report(DiagCode::PrefillInvalidOption, span,
                   fmt::format("{} is not an option of '{}' (options: {})", support::quote(value), f.name, support::join(values, ", ")));
-    if (auto s = support::closest_match(value, values)) diags_.note(p.span, fmt::format("did you mean '{}'?", *s));
+    if (auto s = support::closest_match(value, values)) diags_.note(span, fmt::format("did you mean '{}'?", *s));
   }
 
   void check_defaults() {
@@ -314,12 +320,12 @@ class Checker {
         suggest_definition(model::Located{rule.definition_id, rule.span});
       }
       for (const auto& o : rule.options) {
-        html(o.body, o.span, fmt::format("the body for '{}'", o.type));
-        if (o.cta) url(o.cta->url, o.span, "'cta.url'");
+        html(o.body, o.value_spans.of("body"), fmt::format("the body for '{}'", o.type));
+        if (o.cta) url(o.cta->url, o.value_spans.of("cta"), "'cta.url'");
       }
       for (const auto& o : rule.outcomes) {
-        html(o.body, o.span, "an outcome body");
-        if (o.cta) url(o.cta->url, o.span, "'cta.url'");
+        html(o.body, o.value_spans.of("body"), "an outcome body");
+        if (o.cta) url(o.cta->url, o.value_spans.of("cta"), "'cta.url'");
       }
     }
   }
@@ -327,13 +333,14 @@ class Checker {
   void check_service_providers() {
     for (const auto& sp : m_.service_providers) {
       if (sp.siret && !is_valid_siret(*sp.siret)) {
-        diags_.report(DiagCode::MalformedSiret, sp.span,
+        diags_.report(DiagCode::MalformedSiret, sp.value_spans.of("siret"),
                       fmt::format("service provider '{}' has SIRET {}, which is not 14 digits passing the Luhn check", sp.id,
                                   support::quote(*sp.siret)));
       }
-      for (const auto& d : sp.already_integrated) {
+      for (std::size_t i = 0; i < sp.already_integrated.size(); ++i) {
+        const std::string& d = sp.already_integrated[i];
         if (!m_.definitions.empty() && !m_.find_definition(d)) {
-          diags_.report(DiagCode::UnresolvedDefinition, sp.span,
+          diags_.report(DiagCode::UnresolvedDefinition, sp.already_integrated_spans[i],
                         fmt::format("service provider '{}' lists '{}' in already_integrated, which is no definition", sp.id, d));
         }
       }

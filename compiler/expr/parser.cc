@@ -134,25 +134,28 @@ class Builder {
   // Builds the AST bottom-up with an explicit stack: ANTLR's parse tree of a
   // long left-associative chain is as deep as the chain is long.
   std::optional<Ast> build(Parser::ExprContext* root) {
+    // A frame is first expanded (its sub-expressions pushed), then, once they
+    // are built, completed from the last `pending` results.
     struct Frame {
       Parser::ExprContext* ctx;
       bool expanded;
+      std::size_t pending;
     };
-    std::vector<Frame> stack{{root, false}};
+    std::vector<Frame> stack{{root, false, 0}};
     std::vector<NodeId> results;
     std::vector<Parser::ExprContext*> subs;
+    std::vector<NodeId> kids;
     while (!stack.empty()) {
       const Frame frame = stack.back();
       stack.pop_back();
-      sub_expressions(frame.ctx, subs);
       if (!frame.expanded) {
-        stack.push_back({frame.ctx, true});
-        for (auto it = subs.rbegin(); it != subs.rend(); ++it) stack.push_back({*it, false});
+        sub_expressions(frame.ctx, subs);
+        stack.push_back({frame.ctx, true, subs.size()});
+        for (auto it = subs.rbegin(); it != subs.rend(); ++it) stack.push_back({*it, false, 0});
         continue;
       }
-      const std::size_t n = subs.size();
-      std::vector<NodeId> kids(results.end() - static_cast<std::ptrdiff_t>(n), results.end());
-      results.resize(results.size() - n);
+      kids.assign(results.end() - static_cast<std::ptrdiff_t>(frame.pending), results.end());
+      results.resize(results.size() - frame.pending);
       results.push_back(make_node(frame.ctx, kids));
     }
     if (reporter_.failed()) return std::nullopt;

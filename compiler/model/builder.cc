@@ -84,6 +84,11 @@ void read_scopes(const yaml::Node& node, Definition& def, support::DiagnosticEng
   std::vector<yaml::NodePtr> items;
   std::size_t budget = 100'000;
   for (const auto& item : node.items) flatten(item, items, budget);  // api_particulier nests anchored lists
+  if (budget == 0) {
+    diags.report(DiagCode::YamlTooDeep, node.span, "'scopes' expands to more than 100,000 entries through aliases");
+    return;
+  }
+  std::map<std::string, Span> first_span;
   for (const auto& item : items) {
     if (!expect_mapping(*item, "a scope", diags)) continue;
     MapReader r(*item, "a scope",
@@ -93,11 +98,13 @@ void read_scopes(const yaml::Node& node, Definition& def, support::DiagnosticEng
     auto value = r.located_string("value");
     if (!value) {
       diags.report(DiagCode::MissingKey, item->span, "a scope needs a 'value'");
+      r.accept_known();
       r.finish();
       continue;
     }
     s.value = value->value;
     s.span = value->span;
+    s.value_spans = r.value_spans(s.span);
     s.name = r.string("name", true).value_or(s.value);
     s.group = r.string("group", true).value_or("");
     s.link = r.string("link").value_or("");
@@ -108,6 +115,7 @@ void read_scopes(const yaml::Node& node, Definition& def, support::DiagnosticEng
     if (const auto* dep = r.get("deprecated"); dep && !dep->is_null() && expect_mapping(*dep, "'deprecated'", diags)) {
       MapReader d(*dep, "'deprecated'", {"since", "writable"}, diags);
       if (const auto* since = d.get("since"); since && !since->is_null()) {
+        s.value_spans.spans["deprecated.since"] = since->span;
         if (since->is_plain()) {
           diags.report(DiagCode::DeprecatedScopeDateNotString, since->span,
                        "unquoted date: YAML 1.1 reads it as a Date and DataPass then ignores the deprecation; quote it");
@@ -118,11 +126,10 @@ void read_scopes(const yaml::Node& node, Definition& def, support::DiagnosticEng
       d.finish();
     }
     r.finish();
-    for (const auto& prev : def.scopes) {
-      if (prev.value == s.value) {
-        diags.report(DiagCode::DuplicateScope, s.span, fmt::format("scope '{}' is declared twice in '{}'", s.value, def.id));
-        diags.note(prev.span, "first declared here");
-      }
+    if (const auto [first, inserted] = first_span.emplace(s.value, s.span); !inserted) {
+      diags.report(DiagCode::DuplicateScope, s.span, fmt::format("scope '{}' is declared twice in '{}'", s.value, def.id));
+      diags.note(first->second, "first declared here");
+      continue;
     }
     def.scopes.push_back(std::move(s));
   }
@@ -308,7 +315,14 @@ void read_form(BuildState& st, const yaml::MapEntry& entry, const std::string& f
   if (const auto* iw = r.get("initialize_with"); iw && !iw->is_null() && expect_mapping(*iw, "'initialize_with'", diags)) {
     for (const auto& e : iw->entries) {
       if (auto value = read_prefill_value(*e.value, diags)) {
-        form.initialize_with.push_back(Prefill{e.key->value, e.key->span, std::move(*value)});
+        Prefill p{e.key->value, e.key->span, e.value->span, {}, std::move(*value)};
+        if (e.value->is_sequence()) {
+          std::vector<yaml::NodePtr> items;
+          std::size_t budget = 10'000;
+          for (const auto& item : e.value->items) flatten(item, items, budget);
+          for (const auto& item : items) p.item_spans.push_back(item->span);
+        }
+        form.initialize_with.push_back(std::move(p));
       }
     }
   }
@@ -405,6 +419,7 @@ void read_eligibility_file(BuildState& st, const yaml::Node& root, std::vector<P
         MapReader orr(*o, "an eligibility option", {"type", "eligible", "body", "cta"}, diags);
         EligibilityOption opt;
         opt.span = o->span;
+        opt.value_spans = orr.value_spans(o->span);
         if (auto type = orr.located_string("type")) {
           opt.type = type->value;
           opt.span = type->span;
@@ -458,6 +473,7 @@ void read_eligibility_file(BuildState& st, const yaml::Node& root, std::vector<P
         MapReader orr(*o, "an outcome", {"if", "eligible", "body", "cta"}, diags);
         EligibilityOutcome outcome;
         outcome.span = o->span;
+        outcome.value_spans = orr.value_spans(o->span);
         if (const auto* cond = orr.get("if")) p.outcome_conditions.emplace_back(rule.outcomes.size(), cond);
         else diags.report(DiagCode::MissingKey, o->span, "an outcome needs an 'if' expression");
         if (const auto* el = orr.get("eligible")) outcome.eligible = read_eligible(*el, diags).value_or("");
@@ -489,6 +505,7 @@ void read_service_providers_file(BuildState& st, const yaml::Node& root, const s
       ServiceProvider sp;
       sp.id = e.key->value;
       sp.span = e.key->span;
+      sp.value_spans = r.value_spans(sp.span);
       if (auto type = r.located_string("type")) {
         if (type->value != "editor" && type->value != "saas") {
           diags.report(DiagCode::InvalidValue, type->span, fmt::format("service provider 'type' must be 'editor' or 'saas', not {}", support::quote(type->value)));
@@ -498,7 +515,10 @@ void read_service_providers_file(BuildState& st, const yaml::Node& root, const s
       sp.name = r.string("name", true).value_or(sp.id);
       sp.siret = r.string("siret", true);
       if (auto list = r.string_list("already_integrated")) {
-        for (const auto& d : *list) sp.already_integrated.push_back(d.value);
+        for (const auto& d : *list) {
+          sp.already_integrated.push_back(d.value);
+          sp.already_integrated_spans.push_back(d.span);
+        }
       }
       sp.fc_certified = r.boolean("fc_certified").value_or(false);
       sp.apipfc_enabled = r.boolean("apipfc_enabled").value_or(false);

@@ -153,6 +153,7 @@ class Instantiator {
     block.title = decl.title;
     block.slug = decl.slug;
     block.introduction = decl.introduction;
+    block.value_spans = decl.value_spans;
     def_.blocks.push_back(std::move(block));
     const std::size_t index = def_.blocks.size() - 1;
     bool contacts_done = false;

@@ -32,6 +32,17 @@ struct Located {
   Span span;
 };
 
+// Spans of the values of a YAML mapping's keys, for diagnostics that point at
+// one value ("this URL") rather than at the entity that holds it.
+struct ValueSpans {
+  std::map<std::string, Span> spans;
+  Span fallback;
+  [[nodiscard]] Span of(const std::string& key) const {
+    const auto it = spans.find(key);
+    return it == spans.end() ? fallback : it->second;
+  }
+};
+
 // A compiled expression with the source text it came from.
 struct Condition {
   std::string source;
@@ -75,6 +86,7 @@ struct Field {
   std::int64_t max_count = 6;
   std::string autocomplete;
   bool prefillable = true;
+  ValueSpans value_spans;
 };
 
 struct Rule {
@@ -94,6 +106,7 @@ struct Block {
   std::string title, slug, introduction;
   std::vector<Field> fields;
   std::vector<Rule> rules;
+  ValueSpans value_spans;
 };
 
 struct Scope {
@@ -103,6 +116,7 @@ struct Scope {
   std::optional<std::string> deprecated_since;
   bool deprecated_writable = true;
   Span span;
+  ValueSpans value_spans;  // "link", "deprecated.since", ...
 };
 
 struct StageLink {
@@ -161,7 +175,9 @@ struct ScopesConfig {
 
 struct Prefill {
   std::string field;
-  Span span;
+  Span span;                     // of the key
+  Span value_span;
+  std::vector<Span> item_spans;  // of each list item
   nlohmann::ordered_json value;  // string, integer, boolean or list of strings
 };
 
@@ -195,6 +211,7 @@ struct EligibilityOption {
   std::string body;      // sanitised HTML
   std::optional<Cta> cta;
   Span span;
+  ValueSpans value_spans;  // "body", "cta"
 };
 
 struct EligibilityQuestion {
@@ -209,6 +226,7 @@ struct EligibilityOutcome {
   std::string eligible, body;
   std::optional<Cta> cta;
   Span span;
+  ValueSpans value_spans;
 };
 
 struct EligibilityRule {
@@ -225,8 +243,10 @@ struct ServiceProvider {
   std::string id, type, name;
   std::optional<std::string> siret;
   std::vector<std::string> already_integrated;
+  std::vector<Span> already_integrated_spans;
   bool fc_certified = false, apipfc_enabled = false;
   Span span;
+  ValueSpans value_spans;
 };
 
 struct Provider {

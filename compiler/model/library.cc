@@ -33,7 +33,9 @@ bool is_choice(FieldType t) { return t == FieldType::Select || t == FieldType::R
 
 
 // Reports a constraint that does not apply to the field's type.
-void reject_constraint(const yaml::Node& field, std::string_view key, FieldType type, support::DiagnosticEngine& diags) {
+void reject_constraint(MapReader& reader, const yaml::Node& field, std::string_view key, FieldType type,
+                       support::DiagnosticEngine& diags) {
+  reader.mark_seen(key);  // reported here, not again as an unknown key
   if (const auto* e = field.find(key)) {
     diags.report(DiagCode::FieldBadConstraint, e->key->span,
                  fmt::format("'{}' does not apply to a field of type '{}'", key, to_string(type)));
@@ -66,6 +68,7 @@ std::optional<ContactKindRef> read_contact_ref(const yaml::Node& node, support::
   auto kind = r.located_string("kind");
   if (!kind) {
     diags.report(DiagCode::MissingKey, node.span, "a contact entry needs a 'kind'");
+    r.accept_known();
     r.finish();
     return std::nullopt;
   }
@@ -127,6 +130,7 @@ std::vector<Option> read_options(const yaml::Node& node, bool& integer_values, s
       if (prev.value == o.value) {
         diags.report(DiagCode::InvalidValue, o.span, fmt::format("option {} is listed twice", support::quote(o.value)));
         diags.note(prev.span, "first listed here");
+        break;
       }
     }
     out.push_back(std::move(o));
@@ -146,11 +150,13 @@ std::optional<FieldDecl> read_field(const yaml::Node& node, support::DiagnosticE
   auto name = r.located_string("name");
   if (!name) {
     diags.report(DiagCode::MissingKey, node.span, "a field needs a 'name'");
+    r.accept_known();
     r.finish();
     return std::nullopt;
   }
   f.name = name->value;
   f.span = name->span;
+  f.value_spans = r.value_spans(f.span);
   static const std::regex name_re(R"(^[a-z_{][a-z0-9_{}]*$)");
   if (f.name.size() > 120 || !std::regex_match(f.name, name_re)) {
     diags.report(DiagCode::InvalidIdentifier, name->span,
@@ -159,6 +165,7 @@ std::optional<FieldDecl> read_field(const yaml::Node& node, support::DiagnosticE
   const auto type = r.located_string("type");
   if (!type) {
     diags.report(DiagCode::MissingKey, node.span, fmt::format("field '{}' needs a 'type'", f.name));
+    r.accept_known();
     r.finish();
     return std::nullopt;
   }
@@ -172,6 +179,7 @@ std::optional<FieldDecl> read_field(const yaml::Node& node, support::DiagnosticE
                                       "checkbox", "select",   "radio", "multiselect", "document", "scopes",  "contact"};
     diags.report(DiagCode::FieldTypeUnknown, type->span, fmt::format("unknown field type {}", support::quote(type->value)));
     if (auto s = support::closest_match(type->value, names)) diags.note(type->span, fmt::format("did you mean '{}'?", *s));
+    r.accept_known();
     r.finish();
     return std::nullopt;
   }
@@ -186,7 +194,7 @@ std::optional<FieldDecl> read_field(const yaml::Node& node, support::DiagnosticE
   f.autocomplete = r.string("autocomplete").value_or("");
   if (decl.is_contact) {
     for (const auto& key : field_keys()) {
-      if (key != "name" && key != "type" && key != "label" && key != "hint") reject_constraint(node, key, FieldType::Text, diags);
+      if (key != "name" && key != "type" && key != "label" && key != "hint") reject_constraint(r, node, key, FieldType::Text, diags);
     }
     r.finish();
     return decl;
@@ -199,8 +207,8 @@ std::optional<FieldDecl> read_field(const yaml::Node& node, support::DiagnosticE
     f.min_date = read_date_bound(r, "min", diags);
     f.max_date = read_date_bound(r, "max", diags);
   } else {
-    reject_constraint(node, "min", f.type, diags);
-    reject_constraint(node, "max", f.type, diags);
+    reject_constraint(r, node, "min", f.type, diags);
+    reject_constraint(r, node, "max", f.type, diags);
     r.mark_seen("min");
     r.mark_seen("max");
   }
@@ -220,13 +228,13 @@ std::optional<FieldDecl> read_field(const yaml::Node& node, support::DiagnosticE
     f.pattern_message = r.string("pattern_message");
   } else {
     for (const char* key : {"min_length", "max_length", "pattern", "pattern_message", "placeholder"}) {
-      reject_constraint(node, key, f.type, diags);
+      reject_constraint(r, node, key, f.type, diags);
     }
   }
   if (f.type == FieldType::Phone) {
     f.mobile = r.boolean("mobile").value_or(false);
   } else {
-    reject_constraint(node, "mobile", f.type, diags);
+    reject_constraint(r, node, "mobile", f.type, diags);
     r.mark_seen("mobile");
   }
   if (is_choice(f.type)) {
@@ -239,7 +247,7 @@ std::optional<FieldDecl> read_field(const yaml::Node& node, support::DiagnosticE
       diags.report(DiagCode::FieldOptionMissing, f.span, fmt::format("field '{}' of type '{}' needs 'options'", f.name, to_string(f.type)));
     }
   } else {
-    reject_constraint(node, "options", f.type, diags);
+    reject_constraint(r, node, "options", f.type, diags);
     r.mark_seen("options");
   }
   if (f.type == FieldType::Document) {
@@ -248,10 +256,10 @@ std::optional<FieldDecl> read_field(const yaml::Node& node, support::DiagnosticE
     }
     f.max_size = r.integer("max_size");
     f.max_count = r.integer("max_count").value_or(6);
-    if (f.max_count < 1) diags.report(DiagCode::FieldBadConstraint, f.span, "'max_count' must be at least 1");
+    if (f.max_count < 1) diags.report(DiagCode::FieldBadConstraint, f.value_spans.of("max_count"), "'max_count' must be at least 1");
   } else {
     for (const char* key : {"content_types", "max_size", "max_count"}) {
-      reject_constraint(node, key, f.type, diags);
+      reject_constraint(r, node, key, f.type, diags);
       r.mark_seen(key);
     }
   }
@@ -317,6 +325,7 @@ void read_blocks_file(const yaml::Node& root, int layer, Library& library, suppo
     block.name = name;
     block.span = entry.key->span;
     block.layer = layer;
+    block.value_spans = r.value_spans(block.span);
     block.title = r.string("title").value_or(name);
     block.slug = r.string("slug").value_or(name);
     block.introduction = r.string("introduction").value_or("");

@@ -39,6 +39,7 @@ struct BlockDecl {
   std::vector<RuleDecl> rules;
   std::vector<FieldDecl> contact_fields;  // template with {kind}
   std::vector<RuleDecl> contact_rules;    // template with {kind}
+  ValueSpans value_spans;
   int layer = 0;
 };
 

@@ -39,8 +39,18 @@ class MapReader {
   // A list of `{name: x}` maps (DataPass's blocks/steps), or of plain strings.
   std::optional<std::vector<Located>> name_list(std::string_view key);
   void ignore(std::string_view key, std::string why);  // warns `ignored-key` if present
+  // Marks every known key as read: used when an entry is abandoned early so
+  // finish() reports only keys that are unknown.
+  void accept_known() { seen_.insert(known_.begin(), known_.end()); }
   void finish();
   [[nodiscard]] const yaml::Node& node() const { return node_; }
+  // The span of every key's value in this mapping; `fallback` for the rest.
+  [[nodiscard]] ValueSpans value_spans(Span fallback) const {
+    ValueSpans out;
+    out.fallback = fallback;
+    for (const auto& e : node_.entries) out.spans[e.key->value] = e.value->span;
+    return out;
+  }
 
  private:
   const yaml::Node& node_;

@@ -30,8 +30,11 @@ class TreeBuilder final : public YAML::EventHandler {
 
   NodePtr root() const { return root_; }
   int documents() const { return documents_; }
+  Span second_document() const { return second_document_; }
 
-  void OnDocumentStart(const YAML::Mark&) override { ++documents_; }
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (++documents_ == 2) second_document_ = span_at(mark.pos, 3);
+  }
   void OnDocumentEnd() override {}
 
   void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
@@ -64,6 +67,11 @@ class TreeBuilder final : public YAML::EventHandler {
     node->value = value;
     node->style = style_at(token, tag);
     const std::uint32_t end = scalar_end(*node, token);
+    if ((node->style == ScalarStyle::SingleQuoted || node->style == ScalarStyle::DoubleQuoted) &&
+        (end <= token + 1 || doc_.expanded[end - 1] != doc_.expanded[token])) {
+      // yaml-cpp accepts a quoted scalar left open at the end of the file.
+      diags_.report(DiagCode::YamlSyntax, span_at(static_cast<int>(token), 1), "this quoted string is never closed");
+    }
     node->span = doc_.map.to_original(doc_.file, token, end);
     register_anchor(anchor, node);
     attach(node);
@@ -98,6 +106,7 @@ class TreeBuilder final : public YAML::EventHandler {
   struct Frame {
     std::shared_ptr<Node> node;
     NodePtr pending_key;
+    bool key_is_placeholder = false;  // stands in for a reported complex key
   };
 
   Span span_at(int pos, std::uint32_t length) const {
@@ -164,13 +173,15 @@ class TreeBuilder final : public YAML::EventHandler {
         key->document = &doc_;
         key->value = "?";
         parent.pending_key = std::move(key);
+        parent.key_is_placeholder = true;
         return;
       }
       parent.pending_key = node;
       return;
     }
-    parent.node->entries.push_back(MapEntry{parent.pending_key, node, false});
+    if (!parent.key_is_placeholder) parent.node->entries.push_back(MapEntry{parent.pending_key, node, false});
     parent.pending_key = nullptr;
+    parent.key_is_placeholder = false;
   }
 
   static bool is_merge_key(const Node& key) { return key.style == ScalarStyle::Plain && key.value == "<<"; }
@@ -207,12 +218,15 @@ class TreeBuilder final : public YAML::EventHandler {
             if (item->kind == NodeKind::Mapping) {
               sources.push_back(item.get());
             } else {
-              diags_.report(DiagCode::YamlBadMerge, item->span, "a merge list may only hold mappings");
+              diags_.report(DiagCode::YamlBadMerge, e.key->span, "a merge list may only hold mappings");
+              diags_.note(item->span, "this item is not a mapping");
             }
           }
         } else if (!e.value->is_null()) {
           // Merging an empty (null) anchor merges nothing, as in Psych.
-          diags_.report(DiagCode::YamlBadMerge, e.value->span, "the value of '<<' must be a mapping or a list of mappings");
+          diags_.report(DiagCode::YamlBadMerge, e.key->span,
+                        fmt::format("the value of '<<' must be a mapping or a list of mappings, not {}", e.value->kind_name()));
+          if (e.value->span.begin != e.key->span.begin) diags_.note(e.value->span, "the merged value is defined here");
         }
         for (const Node* source : sources) {
           for (const auto& merged : source->entries) {
@@ -296,6 +310,7 @@ class TreeBuilder final : public YAML::EventHandler {
   NodePtr root_;
   std::size_t node_count_ = 0;
   int documents_ = 0;
+  Span second_document_;
 };
 
 std::string clean_parser_message(const std::string& msg) {
@@ -328,7 +343,7 @@ std::unique_ptr<Document> load(const support::SourceManager& sources, support::F
     YAML::Parser parser(stream);
     while (parser.HandleNextDocument(builder)) {
       if (builder.documents() > 1) {
-        diags.report(DiagCode::YamlMultipleDocuments, Span{id, 0, 0}, "a file may hold only one YAML document");
+        diags.report(DiagCode::YamlMultipleDocuments, builder.second_document(), "a file may hold only one YAML document");
         break;
       }
     }
@@ -340,8 +355,11 @@ std::unique_ptr<Document> load(const support::SourceManager& sources, support::F
     const Span span = doc->map.to_original(id, std::min<std::uint32_t>(pos, static_cast<std::uint32_t>(doc->expanded.size())),
                                            std::min<std::uint32_t>(pos + 1, static_cast<std::uint32_t>(doc->expanded.size())));
     const bool too_deep = dynamic_cast<const YAML::DeepRecursion*>(&e) != nullptr;
-    diags.report(too_deep ? DiagCode::YamlTooDeep : DiagCode::YamlSyntax, span,
-                 too_deep ? std::string("YAML nested too deeply") : clean_parser_message(e.msg));
+    const bool unknown_alias = e.msg.find("anchor is not defined") != std::string::npos;
+    diags.report(too_deep ? DiagCode::YamlTooDeep : unknown_alias ? DiagCode::YamlUnknownAlias : DiagCode::YamlSyntax, span,
+                 too_deep        ? std::string("YAML nested too deeply")
+                 : unknown_alias ? std::string("this alias names an anchor that is not defined before it")
+                                 : clean_parser_message(e.msg));
     doc->root = nullptr;
   } catch (const std::exception& e) {
     diags.report(DiagCode::YamlSyntax, Span{id, 0, 0}, std::string("cannot parse YAML: ") + e.what());

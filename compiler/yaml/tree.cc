@@ -184,7 +184,14 @@ support::Span Node::value_span(std::uint32_t begin, std::uint32_t end) const {
   const auto offsets = value_offsets(*this, document->expanded);
   const auto clamp = [&](std::uint32_t v) { return offsets[std::min<std::size_t>(v, offsets.size() - 1)]; };
   const std::uint32_t b = clamp(begin);
-  std::uint32_t e = end > begin ? clamp(end - 1) + 1 : b;
+  // The end is where the next value byte starts, so a range ending on an
+  // escape ('' or \u00e9) covers the whole escape.
+  std::uint32_t e = end > begin ? clamp(end) : b;
+  if (end > begin && end < offsets.size() - 1 && e > b) {
+    // Do not swallow a folded line break or indentation that follows.
+    const std::string& t = document->expanded;
+    while (e > b + 1 && (t[e - 1] == ' ' || t[e - 1] == '\n' || t[e - 1] == '\r')) --e;
+  }
   if (e < b) e = b;
   return document->map.to_original(document->file, b, e);
 }

@@ -30,7 +30,31 @@ function sameValue(got, want, type) {
 let failures = 0;
 let checked = 0;
 
+// The runtime must also work as a plain <script> (no module object) and stay
+// CSP-safe: no eval, no Function constructor, no string-evaluating timers.
+function checkPlainScript() {
+  const fs = require("fs");
+  const vm = require("vm");
+  const source = fs.readFileSync(path.resolve(runtimePath), "utf8");
+  const code = source.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, "");  // comments may mention them
+  for (const banned of [/\beval\s*\(/, /\bFunction\s*\(/, /\bset(Timeout|Interval)\s*\(\s*["'`]/]) {
+    if (banned.test(code)) {
+      console.error(`formc-expr.js uses ${banned}: not allowed under a strict Content-Security-Policy`);
+      return false;
+    }
+  }
+  const sandbox = {};  // becomes the script's global object, like window in a browser
+  vm.runInNewContext(source, sandbox, { filename: "formc-expr.js" });
+  const G = sandbox.FormcExpr;
+  if (!G || !Object.isFrozen(G) || G.gt(G.str({ a: "b" }, "a"), "a") !== true) {
+    console.error("formc-expr.js does not define a frozen FormcExpr global when loaded as a plain script");
+    return false;
+  }
+  return true;
+}
+
 if (mode !== "--schema") {
+  if (!checkPlainScript()) failures++;
   for (const c of table.cases) {
     const got = c.fn(c.doc, F);
     checked++;

@@ -209,3 +209,60 @@ TEST_CASE("checker: a 100,000-term chain checks without recursion") {
 
 }  // namespace
 }  // namespace formc::expr
+
+namespace formc::expr {
+namespace {
+
+// schema/EXPRESSIONS.md §11 re-expresses the block library's conditional
+// rules; every one of them must compile against the fields it names.
+TEST_CASE("checker: the block library's rules from EXPRESSIONS.md compile") {
+  using K = Type::Kind;
+  SimpleFieldScope s = testing::datapass_scope();
+  s.add({"specific_requirements_document", Type::document(), {}});
+  s.add({"france_connect_authorization_id", Type::string(), {}});
+  s.add({"manual_code_insee", Type::string(), {}});
+  s.add({"premiere_date_transmission", Type::date(), {}});
+  s.add({"type", Type::string(), {"particulier", "collectivite_ou_administration", "entreprise_ou_association"}});
+  s.add({"integrateur", Type::string(), {"editor", "internal", "none"}});
+  s.add({"dgfip_modalities", Type::list(K::String), {"with_france_connect", "with_spi", "with_etat_civil"}});
+  s.add({"dgfip_scopes", Type::list(K::String),
+         {"dgfip_annee_n_moins_1", "dgfip_annee_n_moins_2", "dgfip_annee_n_moins_3",
+          "dgfip_annee_n_moins_2_si_indispo_n_moins_1", "dgfip_IndLep"}});
+  const std::vector<std::string> rules = {
+      "duree_conservation_donnees_caractere_personnel > 36",
+      "present(cadre_juridique_url) or count(cadre_juridique_document) > 0",
+      "blank(cadre_juridique_url) or matches(cadre_juridique_url, "
+      "\"^((http|https)://)?[a-zA-Z0-9.-]+\\\\.[a-zA-Z]{2,}(/[\\\\w\\\\-._~:/?#\\\\[\\\\]@!$&'()*+,;%=]*)?$\")",
+      "specific_requirements or any_of(dgfip_scopes, [\"dgfip_annee_n_moins_1\", \"dgfip_annee_n_moins_2\", "
+      "\"dgfip_annee_n_moins_3\", \"dgfip_annee_n_moins_2_si_indispo_n_moins_1\"])",
+      "not (\"dgfip_IndLep\" in dgfip_scopes) or count(dgfip_scopes) == 1",
+      "not all_of(dgfip_scopes, [\"dgfip_annee_n_moins_1\", \"dgfip_annee_n_moins_2_si_indispo_n_moins_1\"])",
+      "specific_requirements",
+      "not (\"france_connect\" in modalities) or all_of(scopes, [\"cnaf_quotient_familial\"])",
+      "contact_technique_type != \"organization\"",
+      "\"with_france_connect\" in dgfip_modalities",
+      "volumetrie_appels_par_minute > 50",
+      "safety_certification_end_date > safety_certification_begin_date",
+      "operational_acceptance_done",
+      "technical_team_type in [\"editor\", \"other\"]",
+      "\"france_connect\" in modalities",
+      "matches(manual_code_insee, \"^([013-9]\\\\d|2[AB1-9])\\\\d{3}$\")",
+      "premiere_date_transmission >= today()",
+      "type == \"particulier\"",
+      "type in [\"collectivite_ou_administration\", \"entreprise_ou_association\"]",
+      "integrateur == \"editor\"",
+      "integrateur == \"none\"",
+  };
+  for (const auto& rule : rules) {
+    support::SourceManager sources;
+    support::DiagnosticEngine diags;
+    const auto file = sources.add("<rule>", rule);
+    INFO(rule);
+    const auto e = compile(rule, verbatim_mapper(file), s, diags);
+    INFO((diags.all().empty() ? std::string() : diags.all().front().message));
+    CHECK(e);
+  }
+}
+
+}  // namespace
+}  // namespace formc::expr

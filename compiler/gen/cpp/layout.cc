@@ -82,6 +82,10 @@ ClassLayout make_layout(const model::Module& module, const model::Definition& de
     fl.block = block;
     fl.json = f.name;
     fl.label = f.label.empty() ? f.name : f.label;
+    // A contact's sub-field names its contact in messages: « Email (Contact technique) ».
+    for (const auto& k : def.contacts) {
+      if (!f.contact_kind.empty() && k.kind == f.contact_kind && !k.label.empty()) fl.label += " (" + k.label + ")";
+    }
     fl.storage = storage_of(f);
     const std::string prefix = f.contact_kind + "_";
     if (!f.contact_kind.empty() && f.name.size() > prefix.size() && f.name.compare(0, prefix.size(), prefix) == 0) {

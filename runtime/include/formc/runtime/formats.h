@@ -143,7 +143,6 @@ inline bool is_valid_french_phone(std::string_view s, bool mobile = false) {
     }
     return i;
   };
-  if (s.size() > 40) return false;
   if (!s.empty() && s[0] == '0') {
     if (s.size() < 2 || !detail::is_digit(s[1]) || s[1] == '0') return false;
     if (mobile && s[1] != '6' && s[1] != '7') return false;
