@@ -441,7 +441,10 @@ void read_eligibility_file(BuildState& st, const yaml::Node& root, std::vector<P
         if (const auto* el = orr.get("eligible")) opt.eligible = read_eligible(*el, diags).value_or("");
         else diags.report(DiagCode::MissingKey, o->span, "an eligibility option needs 'eligible'");
         opt.body = orr.string("body", true).value_or("");
-        if (const auto* c = orr.get("cta"); c && !c->is_null()) opt.cta = read_cta(*c, diags);
+        if (const auto* c = orr.get("cta"); c && !c->is_null()) {
+          opt.cta = read_cta(*c, diags);
+          if (const auto* url = c->find("url")) opt.value_spans.spans["cta"] = url->value->span;
+        }
         orr.finish();
         rule.options.push_back(std::move(opt));
       }
@@ -479,7 +482,10 @@ void read_eligibility_file(BuildState& st, const yaml::Node& root, std::vector<P
         if (const auto* el = orr.get("eligible")) outcome.eligible = read_eligible(*el, diags).value_or("");
         else diags.report(DiagCode::MissingKey, o->span, "an outcome needs 'eligible'");
         outcome.body = orr.string("body", true).value_or("");
-        if (const auto* c = orr.get("cta"); c && !c->is_null()) outcome.cta = read_cta(*c, diags);
+        if (const auto* c = orr.get("cta"); c && !c->is_null()) {
+          outcome.cta = read_cta(*c, diags);
+          if (const auto* url = c->find("url")) outcome.value_spans.spans["cta"] = url->value->span;
+        }
         orr.finish();
         rule.outcomes.push_back(std::move(outcome));
       }

@@ -91,6 +91,14 @@ ErbResult expand_erb(const support::SourceFile& file, support::FileId id, const 
     if (close == std::string::npos) {
       diags.report(DiagCode::ErbUnterminated, Span{id, static_cast<std::uint32_t>(open), static_cast<std::uint32_t>(open + 2)},
                    "ERB tag '<%' is never closed by '%>'");
+      // Keep the rest of the file (without the tag opener) so YAML can still
+      // report its own, independent problems instead of a cascade.
+      if (!suppressed()) {
+        const auto out_begin = static_cast<std::uint32_t>(result.text.size());
+        result.text.append(in, open + 2, std::string::npos);
+        result.map.add({out_begin, static_cast<std::uint32_t>(result.text.size()), static_cast<std::uint32_t>(open + 2),
+                        static_cast<std::uint32_t>(in.size()), true});
+      }
       break;
     }
     const Span tag{id, static_cast<std::uint32_t>(open), static_cast<std::uint32_t>(close + 2)};

@@ -218,15 +218,18 @@ class TreeBuilder final : public YAML::EventHandler {
             if (item->kind == NodeKind::Mapping) {
               sources.push_back(item.get());
             } else {
-              diags_.report(DiagCode::YamlBadMerge, e.key->span, "a merge list may only hold mappings");
-              diags_.note(item->span, "this item is not a mapping");
+              const bool local = item->span.file == e.key->span.file && item->span.begin > e.key->span.begin;
+              diags_.report(DiagCode::YamlBadMerge, local ? item->span : e.key->span, "a merge list may only hold mappings");
+              if (!local) diags_.note(item->span, "this item is not a mapping");
             }
           }
         } else if (!e.value->is_null()) {
           // Merging an empty (null) anchor merges nothing, as in Psych.
-          diags_.report(DiagCode::YamlBadMerge, e.key->span,
+          // Point at the value when it is written here, at '<<' when it is an alias of a node defined elsewhere.
+          const bool local = e.value->span.file == e.key->span.file && e.value->span.begin > e.key->span.begin;
+          diags_.report(DiagCode::YamlBadMerge, local ? e.value->span : e.key->span,
                         fmt::format("the value of '<<' must be a mapping or a list of mappings, not {}", e.value->kind_name()));
-          if (e.value->span.begin != e.key->span.begin) diags_.note(e.value->span, "the merged value is defined here");
+          if (!local) diags_.note(e.value->span, "the merged value is defined here");
         }
         for (const Node* source : sources) {
           for (const auto& merged : source->entries) {

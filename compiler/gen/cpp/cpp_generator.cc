@@ -315,11 +315,7 @@ class DefinitionGenerator {
       }
       if (m.is_contact) {
         const auto& c = layout_.contacts[static_cast<std::size_t>(m.index)];
-        std::string subs;
-        for (const auto& f : layout_.fields) {
-          if (f.contact == m.index) subs += (subs.empty() ? "" : ", ") + f.json;
-        }
-        p.line("// $label$ ($subs$)", {{"label", comment_text(c.label.empty() ? c.kind : c.label, 80)}, {"subs", subs}});
+        p.line("// $label$ (JSON: $kind$_*)", {{"label", comment_text(c.label.empty() ? c.kind : c.label, 80)}, {"kind", c.kind}});
         p.line("Contact $name$;", {{"name", c.member}});
         continue;
       }
@@ -788,7 +784,9 @@ class DefinitionGenerator {
       // Where the runtime's JSON readers put each slot's value.
       struct Members {
         explicit Members($cls$& self)
-            : pointers{$pointers$} {}
+            : pointers{
+                  $pointers$,
+              } {}
         [[nodiscard]] formc::rt::Binding binding(bool* seen = nullptr) const { return {kSlots, &slot_of, pointers, seen}; }
         std::array<void*, kSlotCount> pointers;
       };
@@ -900,8 +898,8 @@ class DefinitionGenerator {
     p.line("}");
     p.blank_line();
     p.emit({{"cls", cls()}, {"impl", impl_}}, R"cc(
-      formc::rt::ValidationResult $cls$::validate_json_text(std::string_view text, const formc::rt::Context& context,
-                                                            const formc::rt::FormInfo& form) {
+      formc::rt::ValidationResult $cls$::validate_json_text(
+          std::string_view text, const formc::rt::Context& context, const formc::rt::FormInfo& form) {
         // One object per thread, reused: its strings keep their capacity, so
         // a request shaped like the previous one is read without allocating.
         // What this document does not set is emptied after reading.

@@ -113,7 +113,7 @@ ClassLayout make_layout(const model::Module& module, const model::Definition& de
         m.storage = fl.storage;
         m.label = f.label;
         if (has_enum(f)) {
-          l.enums.push_back(options_enum(Namer::camel("contact_" + suffix), suffix, f));
+          l.enums.push_back(options_enum(Namer::camel("contact_" + suffix), "{kind}_" + suffix, f));
           m.enum_index = static_cast<int>(l.enums.size() - 1);
         }
         l.contact_members.push_back(std::move(m));

@@ -229,14 +229,16 @@ std::vector<Collision> find_cpp_collisions(const model::Module& module) {
   for (const auto& l : layouts) {
     const std::string qualified = fmt::format("formc_generated::{}::{}", l.provider_namespace, l.class_name);
     CollisionScope members(fmt::format("class '{}'", qualified), out);
+    for (const auto& f : l.fields) {
+      if (f.builtin) members.builtin(f.member);
+    }
     for (const auto& m : l.members) {
       if (m.is_contact) {
         const auto& c = l.contacts[static_cast<std::size_t>(m.index)];
         members.add(c.member, c.kind, c.span);
       } else {
         const auto& f = l.fields[static_cast<std::size_t>(m.index)];
-        if (f.builtin) members.add(f.member, f.json, support::Span{});
-        else members.add(f.member, f.field->name, f.field->span);
+        if (!f.builtin) members.add(f.member, f.field->name, f.field->span);
       }
     }
     CollisionScope types(fmt::format("class '{}' (nested types)", qualified), out);

@@ -694,7 +694,7 @@ std::vector<SchemaGap> schema_gaps(const model::Definition& def) {
     if (f.type == FieldType::Date) {
       for (const auto* b : {&f.min_date, &f.max_date}) {
         if (*b && **b == "today") {
-          out.push_back({f.span, std::string(b == &f.min_date ? "'min'" : "'max'") + " 'today' of field '" + f.name +
+          out.push_back({f.value_spans.of(b == &f.min_date ? "min" : "max"), std::string(b == &f.min_date ? "'min'" : "'max'") + " 'today' of field '" + f.name +
                                      "' cannot be expressed in JSON Schema"});
         }
       }
