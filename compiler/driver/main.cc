@@ -11,6 +11,7 @@
 #include "driver/compile.h"
 #include "driver/session.h"
 #include "driver/validate_command.h"
+#include "gen/cpp/cpp_generator.h"
 #include "gen/html/html_generator.h"
 #include "gen/json_schema/authoring_schema.h"
 #include "gen/json_schema/json_schema_generator.h"
@@ -68,6 +69,7 @@ std::vector<std::unique_ptr<formc::gen::Generator>> make_generators() {
   std::vector<std::unique_ptr<formc::gen::Generator>> out;
   out.push_back(std::make_unique<formc::gen::json_schema::JsonSchemaGenerator>());
   out.push_back(std::make_unique<formc::gen::html::HtmlGenerator>());
+  out.push_back(std::make_unique<formc::gen::cpp::CppGenerator>());
   return out;
 }
 
