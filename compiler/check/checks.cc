@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "check/formats.h"
+#include "gen/cpp/namer.h"
 #include "gen/json_schema/json_schema_generator.h"
 #include "support/html.h"
 #include "support/text.h"
@@ -31,6 +32,16 @@ class Checker {
     check_defaults();
     check_eligibility();
     check_service_providers();
+    check_identifier_collisions();
+  }
+
+  // Names that the C++ generator would turn into one identifier: found here,
+  // before any code is generated.
+  void check_identifier_collisions() {
+    for (const auto& c : gen::cpp::find_cpp_collisions(m_)) {
+      diags_.report(DiagCode::IdentifierCollision, c.second_span, c.message());
+      if (c.first_span.valid()) diags_.note(c.first_span, fmt::format("'{}' is here", c.first));
+    }
   }
 
  private:

@@ -7,7 +7,9 @@
 #include <fmt/format.h>
 
 #include "expr/expr.h"
+#include "formc/runtime/expr_regex.h"
 #include "formc/runtime/formats.h"
+#include "gen/json_schema/json_schema_generator.h"
 #include "support/text.h"
 
 namespace formc::validate {
@@ -140,8 +142,13 @@ class Validator {
   // Validates one field: its JSON type and format whenever it has a value;
   // presence (and a checked checkbox) only when its block is complete.
   void check_field(const Field& f, bool full) {
-    if (!visible(f)) return;
     const auto it = doc_.find(f.name);
+    if (!visible(f)) {
+      // A hidden field is not validated, but a value of the wrong JSON type
+      // is still an error (the generated code and the schema say so too).
+      if (it != doc_.end() && !it->is_null()) check_type_only(f, *it);
+      return;
+    }
     const bool has = it != doc_.end() && !it->is_null();
     bool present = false;
     if (has) present = check_value(f, *it);
@@ -154,6 +161,17 @@ class Validator {
     } else {
       add(f.name, "required", fmt::format("« {} » doit être rempli(e).", label_of(f)));
     }
+  }
+
+  void check_type_only(const Field& f, const json& v) {
+    const std::size_t before = errors_.size();
+    check_value(f, v);
+    // Keep only the type errors of what check_value() found.
+    std::vector<Error> kept(errors_.begin(), errors_.begin() + static_cast<std::ptrdiff_t>(before));
+    for (auto e = errors_.begin() + static_cast<std::ptrdiff_t>(before); e != errors_.end(); ++e) {
+      if (e->code == "type") kept.push_back(*e);
+    }
+    errors_ = std::move(kept);
   }
 
   // Returns whether the value counts as present; reports type/format errors.
@@ -178,7 +196,7 @@ class Validator {
       case FieldType::Date: {
         if (!v.is_string()) return type_error("une date (AAAA-MM-JJ)");
         const auto s = v.get<std::string>();
-        if (s.empty()) return false;
+        if (is_blank_string(s)) return false;  // a blank date is no date, as in the schema
         const auto d = rt::parse_date(s);
         if (!d) {
           add(f.name, "format_date", fmt::format("« {} » n'est pas une date valide (AAAA-MM-JJ).", label_of(f)));
@@ -220,8 +238,10 @@ class Validator {
       case FieldType::Document: {
         if (!v.is_array()) return type_error("une liste de documents");
         for (const auto& d : v) {
-          if (!d.is_object() || !d.contains("name") || !d["name"].is_string() || !d.contains("content_type") ||
-              !d["content_type"].is_string() || !d.contains("size") || !is_integral(d["size"])) {
+          // A closed object: exactly name, content_type and size.
+          if (!d.is_object() || d.size() != 3 || !d.contains("name") || !d["name"].is_string() ||
+              !d.contains("content_type") || !d["content_type"].is_string() || !d.contains("size") ||
+              !is_integral(d["size"])) {
             return type_error("une liste de documents {name, content_type, size}");
           }
         }
@@ -275,13 +295,9 @@ class Validator {
   }
 
   static bool matches_pattern(const std::string& pattern, const std::string& s) {
-    // JSON Schema semantics: the pattern is searched, not anchored.
-    try {
-      const std::regex re(pattern, std::regex::ECMAScript);
-      return std::regex_search(s, re);
-    } catch (const std::regex_error&) {
-      return true;  // rejected at compile time already
-    }
+    // JSON Schema semantics (searched, not anchored), on code points like
+    // ajv's `u` flag: the runtime's matcher, the one generated code uses.
+    return rt::regex(pattern).search(s);
   }
 
   void check_date_bound(const Field& f, rt::Date d, const std::optional<std::string>& bound, bool is_min) {
@@ -297,7 +313,11 @@ class Validator {
 
   void check_option(const Field& f, const std::string& value) {
     if (f.type == FieldType::Scopes) {
-      if (!def_.find_scope(value)) add(f.name, "not_an_option", fmt::format("« {} » n'est pas une donnée disponible.", value));
+      // The scopes this form offers (scopes_config, included, prefilled).
+      if (!allowed_scopes_) allowed_scopes_ = gen::json_schema::allowed_scopes(def_, form_);
+      if (std::find(allowed_scopes_->begin(), allowed_scopes_->end(), value) == allowed_scopes_->end()) {
+        add(f.name, "not_an_option", fmt::format("« {} » n'est pas une donnée disponible.", value));
+      }
       return;
     }
     const bool ok = std::any_of(f.options.begin(), f.options.end(), [&](const auto& o) { return o.value == value; });
@@ -319,6 +339,7 @@ class Validator {
   rt::Date today_;
   std::vector<Error> errors_;
   bool type_error_reported_ = false;
+  std::optional<std::vector<std::string>> allowed_scopes_;
 };
 
 }  // namespace

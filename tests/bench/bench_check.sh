@@ -26,7 +26,7 @@ report() {
   local label="$1"; shift
   read -r med min max <<<"$(median_ms "$@")"
   local rss="n/a"
-  if command -v /usr/bin/time >/dev/null; then
+  if [[ "$(type -t "$1")" == file ]] && command -v /usr/bin/time >/dev/null; then
     rss="$(/usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -n 1) KiB"
   fi
   printf "%-48s median %8s ms  (min %s, max %s, %d runs)  peak RSS %s\n" "$label" "$med" "$min" "$max" "$RUNS" "$rss"
@@ -37,6 +37,13 @@ if [[ -d ../shared/reference/datapass-v2 ]]; then
   bytes=$(cat $(find ../shared/reference/datapass-v2 -name '*.yml') | wc -c)
   echo "corpus: $files YAML files, $bytes bytes"
   report "formc check ../shared/reference/datapass-v2" "$FORMC" check ../shared/reference/datapass-v2
+  OUT="$(mktemp -d)"
+  fresh_compile() { rm -rf "$OUT/full"; "$FORMC" compile ../shared/reference/datapass-v2 -o "$OUT/full" --quiet; }
+  report "formc compile (full, into an empty directory)" fresh_compile
+  "$FORMC" compile ../shared/reference/datapass-v2 -o "$OUT/noop" --quiet
+  report "formc compile (no-op recompile)" "$FORMC" compile ../shared/reference/datapass-v2 -o "$OUT/noop" --quiet
+  echo "outputs: $(find "$OUT/noop" -type f | wc -l) files, $(du -sh "$OUT/noop" | cut -f1)"
+  rm -rf "$OUT"
 else
   echo "SKIPPED: ../shared/reference/datapass-v2 is absent"
 fi
