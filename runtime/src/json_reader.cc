@@ -493,7 +493,7 @@ class ObjectReader {
         std::string_view s;
         if (!r_.string(s, value_scratch_)) return false;
         v->reset();
-        if (s.empty()) return true;
+        if (!detail::has_non_space(s)) return true;  // a blank date is absent
         if (const auto d = parse_date(s)) {
           *v = *d;
         } else {
@@ -569,7 +569,11 @@ class ObjectReader {
     if (c != '[') return mismatch(slot, index, msg::kExpectDocuments);
     r_.advance();
     v->clear();
-    bool bad = false;
+    // A malformed list is a type error, and the member keeps what the
+    // expression language reads for it (expr::read_field): every object entry
+    // with its well-typed keys (others default to "" and 0), or the empty list
+    // when an entry is not an object.
+    bool bad = false, non_object = false;
     r_.ws();
     if (r_.peek() == ']') {
       r_.advance();
@@ -581,11 +585,13 @@ class ObjectReader {
         Document d;
         bool ok = false;
         if (!document(d, ok)) return false;
-        if (ok && !bad) v->push_back(std::move(d));
+        if (!non_object) v->push_back(std::move(d));
         bad = bad || !ok;
       } else {
         if (!r_.skip_value()) return false;
         bad = true;
+        non_object = true;
+        v->clear();
       }
       r_.ws();
       if (r_.peek() == ',') {
@@ -598,17 +604,16 @@ class ObjectReader {
       }
       return false;
     }
-    if (bad) {
-      v->clear();
-      detail::type_error(slot, index, msg::kExpectDocumentObjects, errors_);
-    }
+    if (bad) detail::type_error(slot, index, msg::kExpectDocumentObjects, errors_);
     return true;
   }
 
-  // One {name, content_type, size} object (other keys ignored; last key wins).
+  // One closed {name, content_type, size} object (last key wins): `ok` when
+  // exactly these keys are there with the right types. `d` gets the
+  // well-typed ones whatever `ok` (as expr::read_field reads them).
   bool document(Document& d, bool& ok) {
     r_.advance();  // '{'
-    bool has_name = false, has_type = false, has_size = false;
+    bool has_name = false, has_type = false, has_size = false, extra = false;
     std::int64_t size = 0;  // (not std::optional: GCC 12 warns maybe-uninitialized)
     r_.ws();
     if (r_.peek() == '}') {
@@ -635,6 +640,7 @@ class ObjectReader {
           has = true;
         } else {
           if (!r_.skip_value()) return false;
+          target.clear();
           has = false;
         }
       } else if (key == "size") {
@@ -647,9 +653,11 @@ class ObjectReader {
         } else {
           if (!r_.skip_value()) return false;
           has_size = false;
+          size = 0;
         }
-      } else if (!r_.skip_value()) {
-        return false;
+      } else {
+        if (!r_.skip_value()) return false;
+        extra = true;
       }
       r_.ws();
       if (r_.peek() == ',') {
@@ -662,8 +670,8 @@ class ObjectReader {
       }
       return false;
     }
-    ok = has_name && has_type && has_size;
-    if (ok) d.size = size;
+    ok = has_name && has_type && has_size && !extra;
+    d.size = size;
     return true;
   }
 

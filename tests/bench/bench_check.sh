@@ -40,7 +40,7 @@ if [[ -d ../shared/reference/datapass-v2 ]]; then
   OUT="$(mktemp -d)"
   fresh_compile() { rm -rf "$OUT/full"; "$FORMC" compile ../shared/reference/datapass-v2 -o "$OUT/full" --quiet; }
   report "formc compile (full, into an empty directory)" fresh_compile
-  "$FORMC" compile ../shared/reference/datapass-v2 -o "$OUT/noop" --quiet
+  "$FORMC" compile ../shared/reference/datapass-v2 -o "$OUT/noop" --quiet 2>/dev/null
   report "formc compile (no-op recompile)" "$FORMC" compile ../shared/reference/datapass-v2 -o "$OUT/noop" --quiet
   echo "outputs: $(find "$OUT/noop" -type f | wc -l) files, $(du -sh "$OUT/noop" | cut -f1)"
   rm -rf "$OUT"

@@ -4,7 +4,7 @@
 #   tests/golden/golden.sh FORMC            compare (prints a diff on mismatch)
 #   tests/golden/golden.sh FORMC --update   rewrite expected/ and print the diff
 set -euo pipefail
-FORMC="$1"; MODE="${2:-check}"
+FORMC="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; MODE="${2:-check}"
 cd "$(dirname "$0")"
 status=0
 for case_dir in */; do

@@ -134,7 +134,9 @@ function synthesize(root, property) {
   if (ref && sample[ref]) return sample[ref];
   if (property.const !== undefined) return property.const;
   if (property.enum) return property.enum[0];
-  switch (property.type) {
+  // Shapes are nullable (null means absent): the non-null type.
+  const type = Array.isArray(property.type) ? property.type.find((t) => t !== 'null') : property.type;
+  switch (type) {
     case 'boolean': return true;
     case 'integer': return Math.max(property.minimum ?? 0, 0);
     case 'array': {

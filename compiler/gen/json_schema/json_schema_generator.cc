@@ -3,13 +3,15 @@
 // Each field contributes up to three schemas:
 //   shape     its JSON type (always checked: the value must fit the C++
 //             member): string, integer, boolean, array of strings, array of
-//             document objects;
+//             document objects, each also accepting JSON null, which means
+//             absent (as a missing key) everywhere;
 //   value     its constraints (format, pattern, lengths, options, bounds,
 //             document limits), checked only when the field is visible; for
 //             strings only when present (a blank string counts as absent);
 //   presence  what "filled in" means, checked when the field is required:
 //             a string with a non-whitespace character, an integer, a
-//             checkbox that is true, a non-empty list.
+//             checkbox that is true, a non-empty list (never null, so a
+//             required field that is null fails).
 // A field without visible_if gets shape + value in `properties` (+ presence
 // and a `required` entry when it is required unconditionally). Conditions
 // become `allOf: [{if: <condition>, then: {properties: {...}, required:
@@ -155,17 +157,25 @@ const char* format_def(const Field& f) {
   }
 }
 
+// A present string: JSON null and blank strings count as absent.
 Json when_present(Json constraints) {
   if (constraints.empty()) return Json::object();
-  return Json{{"if", Json{{"pattern", kNonBlankPattern}}}, {"then", std::move(constraints)}};
+  return Json{{"if", Json{{"type", "string"}, {"pattern", kNonBlankPattern}}}, {"then", std::move(constraints)}};
 }
 
+// JSON null means absent, whatever the field: every shape accepts it (ajv's
+// strict mode allows the nullable union [T, "null"]). Presence schemas keep
+// the bare type, so a required field that is null fails.
+Json nullable(const char* type) { return Json::array({type, "null"}); }
+
 Json shape(const Field& f) {
-  if (is_integer_valued(f)) return Json{{"type", "integer"}};
-  if (f.type == FieldType::Checkbox) return Json{{"type", "boolean"}};
-  if (is_list(f)) return Json{{"type", "array"}, {"items", Json{{"type", "string"}}}};
-  if (f.type == FieldType::Document) return Json{{"type", "array"}, {"items", Json{{"$ref", def_ref("document")}}}};
-  return Json{{"type", "string"}};
+  if (is_integer_valued(f)) return Json{{"type", nullable("integer")}};
+  if (f.type == FieldType::Checkbox) return Json{{"type", nullable("boolean")}};
+  if (is_list(f)) return Json{{"type", nullable("array")}, {"items", Json{{"type", "string"}}}};
+  if (f.type == FieldType::Document) {
+    return Json{{"type", nullable("array")}, {"items", Json{{"$ref", def_ref("document")}}}};
+  }
+  return Json{{"type", nullable("string")}};
 }
 
 Json presence(const Field& f) {
@@ -198,6 +208,7 @@ ValueSchema value_schema(const Field& f, const std::vector<std::string>* scopes)
   if (is_integer_valued(f)) {
     if (f.type == FieldType::Select) {
       s["enum"] = option_values(f);
+      s["enum"].push_back(nullptr);  // null: absent
     } else {
       s["minimum"] = f.min.value_or(-rt::kMaxSafeInteger);
       s["maximum"] = f.max.value_or(rt::kMaxSafeInteger);
@@ -514,7 +525,7 @@ class FormSchemaBuilder {
     auto checkbox = [&](const std::string& name, std::string title, std::string description, bool needed) {
       Json p = Json{{"title", std::move(title)}};
       if (!description.empty()) p["description"] = std::move(description);
-      p["type"] = "boolean";
+      p["type"] = nullable("boolean");
       if (needed) {
         p["const"] = true;
         root_.add(Cond{}, name, Json::object(), true);
@@ -596,8 +607,8 @@ class FormSchemaBuilder {
     auto string_format = [](const char* title, const char* pattern, const char* comment) {
       Json d = Json{{"title", title}};
       if (comment) d["$comment"] = comment;
-      d["type"] = "string";
-      d["if"] = Json{{"pattern", kNonBlankPattern}};
+      d["type"] = nullable("string");
+      d["if"] = Json{{"type", "string"}, {"pattern", kNonBlankPattern}};
       d["then"] = Json{{"pattern", pattern}};
       return d;
     };

@@ -147,7 +147,7 @@ void assign(const Binding& binding, int index, const Json& v, InputErrors& error
       m->reset();
       if (v.is_string()) {
         const std::string& s = v.template get_ref<const std::string&>();
-        if (s.empty()) return;
+        if (!has_non_space(s)) return;  // a blank date is absent
         if (const auto d = parse_date(s)) {
           *m = *d;
         } else {
@@ -177,21 +177,32 @@ void assign(const Binding& binding, int index, const Json& v, InputErrors& error
       m->clear();
       if (v.is_null()) return;
       if (!v.is_array()) return type_error(slot, index, msg::kExpectDocuments, errors);
+      // A malformed list is a type error, and the member keeps what the
+      // expression language reads for it (expr::read_field): every object
+      // entry with its well-typed keys (others default to "" and 0), or the
+      // empty list when an entry is not an object.
+      bool bad = false;
       for (const auto& item : v) {
-        std::optional<std::int64_t> size;
-        if (item.is_object()) {
-          const auto name = item.find("name");
-          const auto type = item.find("content_type");
-          const auto sz = item.find("size");
-          if (sz != item.end()) size = integral_value(*sz);
-          if (name != item.end() && name->is_string() && type != item.end() && type->is_string() && size) {
-            m->push_back(Document{name->template get<std::string>(), type->template get<std::string>(), *size});
-            continue;
-          }
+        if (!item.is_object()) {
+          m->clear();
+          return type_error(slot, index, msg::kExpectDocumentObjects, errors);
         }
-        m->clear();
-        return type_error(slot, index, msg::kExpectDocumentObjects, errors);
+        Document d;
+        const auto name = item.find("name");
+        const auto type = item.find("content_type");
+        const auto sz = item.find("size");
+        std::optional<std::int64_t> size;
+        if (sz != item.end()) size = integral_value(*sz);
+        const bool has_name = name != item.end() && name->is_string();
+        const bool has_type = type != item.end() && type->is_string();
+        if (has_name) d.name = name->template get<std::string>();
+        if (has_type) d.content_type = type->template get<std::string>();
+        d.size = size.value_or(0);
+        // A closed object: exactly name, content_type and size.
+        if (!has_name || !has_type || !size || item.size() != 3) bad = true;
+        m->push_back(std::move(d));
       }
+      if (bad) type_error(slot, index, msg::kExpectDocumentObjects, errors);
       return;
     }
   }
