@@ -9,7 +9,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <chrono>
+#include <map>
 #include <sstream>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -169,4 +172,122 @@ TEST_CASE("dump-ir is deterministic and independent of the working directory") {
   CHECK(ja == jc);
   CHECK(ja["forms"][0]["definition"] == "api_x");
   CHECK(ja["definitions"][0]["blocks"][0]["fields"][0]["name"] == "intitule");
+}
+
+namespace {
+
+std::map<std::string, fs::file_time_type> mtimes(const fs::path& dir) {
+  std::map<std::string, fs::file_time_type> out;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (e.is_regular_file()) out[fs::relative(e.path(), dir).string()] = e.last_write_time();
+  }
+  return out;
+}
+
+std::map<std::string, std::string> contents(const fs::path& dir) {
+  std::map<std::string, std::string> out;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (e.is_regular_file()) out[fs::relative(e.path(), dir).string()] = slurp(e.path());
+  }
+  return out;
+}
+
+const char* kCompileDefinition =
+    "api_x:\n  name: \"API X\"\n  provider: dinum\n  cgu_link: \"https://api.gouv.fr/cgu.pdf\"\n"
+    "  blocks:\n    - name: basic_infos\n    - name: contacts\n";
+const char* kCompileForm = "api-x:\n  authorization_request: APIX\n";
+
+}  // namespace
+
+TEST_CASE("formc compile writes every artefact, a manifest and a depfile naming every input") {
+  TempRoot t;
+  t.write("root/authorization_definitions/x.yml", kCompileDefinition);
+  t.write("root/authorization_request_forms/x.yml", kCompileForm);
+  const Run r = formc("compile root -o out --depfile out.d", t.dir);
+  REQUIRE(r.status == 0);
+  CHECK(fs::exists(t.dir / "out/schemas/api-x.schema.json"));
+  CHECK(fs::exists(t.dir / "out/cpp/dinum/api_x.h"));
+  CHECK(fs::exists(t.dir / "out/cpp/dinum/api_x.cc"));
+  CHECK(fs::exists(t.dir / "out/html/forms/api-x/basic_infos.html"));
+  const auto manifest = nlohmann::json::parse(slurp(t.dir / "out/manifest.json"));
+  REQUIRE(manifest["forms"].size() == 1);
+  CHECK(manifest["forms"][0]["uid"] == "api-x");
+  CHECK(manifest["forms"][0]["schema"] == "schemas/api-x.schema.json");
+  CHECK(manifest["forms"][0]["cpp"]["header"] == "cpp/dinum/api_x.h");
+  const std::string dep = slurp(t.dir / "out.d");
+  CHECK(dep.rfind("out/manifest.json:", 0) == 0);
+  CHECK(dep.find(fs::weakly_canonical(t.dir / "root/authorization_definitions/x.yml").string()) != std::string::npos);
+  CHECK(dep.find(fs::weakly_canonical(t.dir / "root/authorization_request_forms/x.yml").string()) != std::string::npos);
+  CHECK(dep.find("blocks/contacts.yml") != std::string::npos);  // the block library is an input too
+}
+
+TEST_CASE("formc compile: a no-op compile touches no file, and errors write nothing") {
+  TempRoot t;
+  t.write("root/authorization_definitions/x.yml", kCompileDefinition);
+  t.write("root/authorization_request_forms/x.yml", kCompileForm);
+  REQUIRE(formc("compile root -o out", t.dir).status == 0);
+  const auto before = mtimes(t.dir / "out");
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  const Run again = formc("compile root -o out", t.dir);
+  CHECK(again.status == 0);
+  CHECK(again.err.find("0 written") != std::string::npos);
+  CHECK(mtimes(t.dir / "out") == before);
+  // A broken definition: exit 1 and the previous outputs stay exactly as they were.
+  t.write("root/authorization_definitions/x.yml", std::string(kCompileDefinition) + "  kind: 'apii'\n");
+  const Run broken = formc("compile root -o out", t.dir);
+  CHECK(broken.status == 1);
+  CHECK(broken.err.find("no output written") != std::string::npos);
+  CHECK(mtimes(t.dir / "out") == before);
+  CHECK_FALSE(fs::exists(t.dir / "fresh"));
+  CHECK(formc("compile root -o fresh", t.dir).status == 1);
+  CHECK_FALSE(fs::exists(t.dir / "fresh"));
+}
+
+TEST_CASE("formc compile removes outputs that are no longer produced") {
+  TempRoot t;
+  t.write("root/authorization_definitions/x.yml", kCompileDefinition);
+  t.write("root/authorization_request_forms/x.yml", std::string(kCompileForm) + "api-y:\n  authorization_request: api_x\n");
+  REQUIRE(formc("compile root -o out", t.dir).status == 0);
+  REQUIRE(fs::exists(t.dir / "out/schemas/api-y.schema.json"));
+  t.write("root/authorization_request_forms/x.yml", kCompileForm);
+  const Run r = formc("compile root -o out", t.dir);
+  CHECK(r.status == 0);
+  CHECK_FALSE(fs::exists(t.dir / "out/schemas/api-y.schema.json"));
+  CHECK_FALSE(fs::exists(t.dir / "out/html/forms/api-y"));
+  CHECK(fs::exists(t.dir / "out/schemas/api-x.schema.json"));
+}
+
+TEST_CASE("formc compile output is byte-identical from two working directories") {
+  TempRoot t;
+  t.write("root/authorization_definitions/x.yml", kCompileDefinition);
+  t.write("root/authorization_request_forms/x.yml", kCompileForm);
+  fs::create_directories(t.dir / "elsewhere/deeper");
+  REQUIRE(formc("compile root -o out1", t.dir).status == 0);
+  REQUIRE(formc("compile ../../root -o ../../out2", t.dir / "elsewhere/deeper").status == 0);
+  REQUIRE(formc("compile " + (t.dir / "root").string() + " -o out3", t.dir / "elsewhere").status == 0);
+  const auto a = contents(t.dir / "out1"), b = contents(t.dir / "out2"), c = contents(t.dir / "elsewhere/out3");
+  CHECK(a.size() > 5);
+  CHECK(a == b);
+  CHECK(a == c);
+}
+
+TEST_CASE("formc validate: exit 0 valid, 1 invalid, 2 usage") {
+  TempRoot t;
+  t.write("root/authorization_definitions/x.yml", kCompileDefinition);
+  t.write("root/authorization_request_forms/x.yml", kCompileForm);
+  t.write("bad.json", "{\"intitule\": 12}");
+  t.write("draft.json", "{\"intitule\": \"Projet\"}");
+  t.write("broken.json", "{\"intitule\": ");
+  const Run invalid = formc("validate --form api-x --data bad.json --context draft --format json root", t.dir);
+  CHECK(invalid.status == 1);
+  const auto j = nlohmann::json::parse(invalid.out);
+  CHECK(j["valid"] == false);
+  CHECK(j["errors"][0]["field"] == "intitule");
+  CHECK(j["errors"][0]["code"] == "type");
+  CHECK(formc("validate --form api-x --data draft.json --context draft root", t.dir).status == 0);
+  CHECK(formc("validate --form api-x --data draft.json --context submit root", t.dir).status == 1);
+  CHECK(formc("validate --form nope --data draft.json root", t.dir).status == 2);
+  CHECK(formc("validate --form api-x --data draft.json --context later root", t.dir).status == 2);
+  CHECK(formc("validate --form api-x --data broken.json root", t.dir).status == 2);
+  CHECK(formc("validate --form api-x --data draft.json --context step:nope root", t.dir).status == 2);
 }
