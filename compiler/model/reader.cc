@@ -60,17 +60,6 @@ void flatten(const yaml::NodePtr& node, std::vector<yaml::NodePtr>& out, std::si
   out.push_back(node);
 }
 
-std::optional<Condition> read_condition_source(const yaml::Node& node, std::string_view what,
-                                               support::DiagnosticEngine& diags) {
-  if (node.is_scalar() && node.is_plain() && node.as_bool()) {
-    // `visible_if: true` is a legal (constant) expression.
-    return Condition{node.value, node.span, nullptr};
-  }
-  auto text = read_string(node, what, diags, true);
-  if (!text) return std::nullopt;
-  return Condition{*text, node.span, nullptr};
-}
-
 MapReader::MapReader(const yaml::Node& node, std::string what, std::vector<std::string> known_keys,
                      support::DiagnosticEngine& diags)
     : node_(node), what_(std::move(what)), known_(std::move(known_keys)), diags_(diags) {}

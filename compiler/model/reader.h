@@ -68,8 +68,5 @@ class MapReader {
 [[nodiscard]] bool expect_sequence(const yaml::Node& node, std::string_view what, support::DiagnosticEngine& diags);
 // Appends the scalars of a possibly nested list (aliases of lists inside lists).
 void flatten(const yaml::NodePtr& node, std::vector<yaml::NodePtr>& out, std::size_t& budget);
-// A Condition read from a scalar: the caller compiles it later.
-[[nodiscard]] std::optional<Condition> read_condition_source(const yaml::Node& node, std::string_view what,
-                                                             support::DiagnosticEngine& diags);
 
 }  // namespace formc::model
