@@ -1,5 +1,7 @@
 #include "support/text.h"
 
+#include "formc/runtime/strings.h"
+
 #include <algorithm>
 
 namespace formc::support {
@@ -42,10 +44,7 @@ std::size_t first_invalid_utf8(std::string_view text) {
 
 bool is_valid_utf8(std::string_view text) { return first_invalid_utf8(text) == std::string_view::npos; }
 
-std::size_t count_code_points(std::string_view text) {
-  return static_cast<std::size_t>(
-      std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
+std::size_t count_code_points(std::string_view text) { return static_cast<std::size_t>(rt::code_points(text)); }
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
@@ -98,24 +97,8 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
 }
 
 std::string quote(std::string_view value) {
-  std::string out = "'";
-  std::size_t points = 0;
-  for (std::size_t i = 0; i < value.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(value[i]);
-    if ((c & 0xC0) != 0x80 && ++points > 60) {
-      out += "…";
-      break;
-    }
-    if (c == '\n') {
-      out += "\\n";
-    } else if (c < 0x20 || c == 0x7F) {
-      out += '?';
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  out += "'";
-  return out;
+  // One definition for compiler and runtime messages.
+  return rt::quote(value);
 }
 
 }  // namespace formc::support

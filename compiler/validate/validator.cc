@@ -9,6 +9,7 @@
 #include "expr/expr.h"
 #include "formc/runtime/expr_regex.h"
 #include "formc/runtime/formats.h"
+#include "formc/runtime/strings.h"
 #include "gen/json_schema/json_schema_generator.h"
 #include "support/text.h"
 
@@ -18,10 +19,6 @@ namespace {
 using model::Field;
 using model::FieldType;
 using json = nlohmann::json;
-
-bool is_blank_string(const std::string& s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; });
-}
 
 bool is_integral(const json& v) {
   if (v.is_number_integer()) return true;
@@ -196,7 +193,7 @@ class Validator {
       case FieldType::Date: {
         if (!v.is_string()) return type_error("une date (AAAA-MM-JJ)");
         const auto s = v.get<std::string>();
-        if (is_blank_string(s)) return false;  // a blank date is no date, as in the schema
+        if (!rt::has_text(s)) return false;  // a blank date is no date, as in the schema
         const auto d = rt::parse_date(s);
         if (!d) {
           add(f.name, "format_date", fmt::format("« {} » n'est pas une date valide (AAAA-MM-JJ).", label_of(f)));
@@ -215,7 +212,7 @@ class Validator {
         }
         if (!v.is_string()) return type_error("une chaîne de caractères");
         const auto s = v.get<std::string>();
-        if (is_blank_string(s)) return false;
+        if (!rt::has_text(s)) return false;
         check_option(f, s);
         return true;
       }
@@ -264,7 +261,7 @@ class Validator {
     // Text kinds.
     if (!v.is_string()) return type_error("une chaîne de caractères");
     const auto s = v.get<std::string>();
-    if (is_blank_string(s)) return false;
+    if (!rt::has_text(s)) return false;
     const std::size_t length = support::count_code_points(s);
     if (f.max_length && static_cast<std::int64_t>(length) > *f.max_length) {
       add(f.name, "too_long", fmt::format("« {} » est trop long (pas plus de {} caractères).", label_of(f), *f.max_length));
