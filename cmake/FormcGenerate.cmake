@@ -1,4 +1,4 @@
-# formc_generate(TARGET <lib> DEFINITIONS <path>... OUTPUT_DIR <dir> [OPTIONS <formc options>...])
+# formc_generate(TARGET <lib> DEFINITIONS <path>... OUTPUT_DIR <dir> [UNITY] [OPTIONS <formc options>...])
 #
 # Compiles DataPass form definitions with formc and builds the generated C++
 # form classes into the static library <lib> (linked to formc::runtime and
@@ -13,8 +13,14 @@
 # The list of outputs is asked from formc at configure time
 # (`formc compile --list-outputs`); adding or removing a definition file
 # re-runs the configure step (CMAKE_CONFIGURE_DEPENDS on the YAML files).
+#
+# UNITY compiles every generated class as one translation unit,
+# cpp/formc_all.cc, whose name is known before formc runs: formc is then not
+# run at configure time, so FORMC_EXECUTABLE may be a target of the same
+# project (formd builds this way). The library also holds
+# formc_generated::registry() (cpp/formc_registry.h) in both modes.
 function(formc_generate)
-  cmake_parse_arguments(FG "" "TARGET;OUTPUT_DIR" "DEFINITIONS;OPTIONS" ${ARGN})
+  cmake_parse_arguments(FG "UNITY" "TARGET;OUTPUT_DIR" "DEFINITIONS;OPTIONS" ${ARGN})
   if(NOT FG_TARGET OR NOT FG_DEFINITIONS OR NOT FG_OUTPUT_DIR)
     message(FATAL_ERROR "formc_generate: TARGET, DEFINITIONS and OUTPUT_DIR are required")
   endif()
@@ -36,16 +42,24 @@ function(formc_generate)
   get_filename_component(out_dir "${FG_OUTPUT_DIR}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_BINARY_DIR}")
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${yaml_files})
 
-  execute_process(
-    COMMAND "${FORMC_EXECUTABLE}" compile ${definitions} -o "${out_dir}" --list-outputs ${FG_OPTIONS}
-    OUTPUT_VARIABLE listed ERROR_VARIABLE errors RESULT_VARIABLE status)
-  if(NOT status EQUAL 0)
-    message(FATAL_ERROR "formc_generate(${FG_TARGET}): the definitions do not compile:\n${errors}")
+  if(FG_UNITY)
+    set(outputs "${out_dir}/cpp/formc_all.cc" "${out_dir}/cpp/formc_registry.h" "${out_dir}/cpp/formc_registry.cc"
+                "${out_dir}/manifest.json")
+    set(sources "${out_dir}/cpp/formc_all.cc")
+  else()
+    execute_process(
+      COMMAND "${FORMC_EXECUTABLE}" compile ${definitions} -o "${out_dir}" --list-outputs ${FG_OPTIONS}
+      OUTPUT_VARIABLE listed ERROR_VARIABLE errors RESULT_VARIABLE status)
+    if(NOT status EQUAL 0)
+      message(FATAL_ERROR "formc_generate(${FG_TARGET}): the definitions do not compile:\n${errors}")
+    endif()
+    string(REPLACE "\n" ";" outputs "${listed}")
+    list(FILTER outputs EXCLUDE REGEX "^$")
+    set(sources ${outputs})
+    # formc_all.cc includes the other sources: compile them one by one instead.
+    list(FILTER sources INCLUDE REGEX "\\.cc$")
+    list(FILTER sources EXCLUDE REGEX "/cpp/formc_all\\.cc$")
   endif()
-  string(REPLACE "\n" ";" outputs "${listed}")
-  list(FILTER outputs EXCLUDE REGEX "^$")
-  set(sources ${outputs})
-  list(FILTER sources INCLUDE REGEX "\\.cc$")
 
   set(stamp "${out_dir}/.formc.stamp")
   add_custom_command(

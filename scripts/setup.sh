@@ -10,9 +10,12 @@ DEBIAN_PACKAGES=(
   libyaml-cpp-dev antlr4 libantlr4-runtime-dev default-jre-headless
   libfmt-dev catch2 nlohmann-json3-dev libcli11-dev libcpp-httplib-dev
   libsqlite3-dev sqlite3 libpq-dev
+  libssl-dev
   clang libclang-rt-14-dev
   nodejs npm
   hyperfine
+  # formd: browser tests (Debian's chromium, driven by playwright-core) and the load benchmark.
+  chromium wrk nginx-light
 )
 
 missing=()

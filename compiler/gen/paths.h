@@ -7,6 +7,8 @@
 //   html/forms/<form uid>/submit.html        CGU / DPO checkboxes (+ extra ones)
 //   html/definitions/<id>/eligibility.html   the eligibility questionnaire
 //   cpp/<provider>/<definition id>.h|.cc     the C++ form class of a definition
+//   cpp/formc_registry.h|.cc                 every class, for programs hosting them all
+//   cpp/formc_all.cc                         every generated source in one unit
 //   static/formc-expr.js                     client-side conditions runtime
 //   manifest.json                            index of all of the above
 #pragma once
@@ -31,6 +33,9 @@ inline std::string cpp_header(std::string_view provider, std::string_view defini
 inline std::string cpp_source(std::string_view provider, std::string_view definition_id) {
   return "cpp/" + std::string(provider.empty() ? "unknown" : provider) + "/" + std::string(definition_id) + ".cc";
 }
+inline constexpr std::string_view kCppRegistryHeader = "cpp/formc_registry.h";
+inline constexpr std::string_view kCppRegistrySource = "cpp/formc_registry.cc";
+inline constexpr std::string_view kCppUnity = "cpp/formc_all.cc";
 inline constexpr std::string_view kManifest = "manifest.json";
 
 }  // namespace formc::gen::paths

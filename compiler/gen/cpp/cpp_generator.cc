@@ -13,6 +13,7 @@
 #include "gen/cpp/layout.h"
 #include "gen/cpp/namer.h"
 #include "gen/cpp/printer.h"
+#include "gen/cpp/registry.h"
 #include "gen/paths.h"
 
 namespace formc::gen::cpp {
@@ -1178,11 +1179,14 @@ GeneratedFiles generate_definition(const model::Module& module, const model::Def
 }
 
 void CppGenerator::generate(const model::Module& module, OutputSet& out) const {
+  std::vector<std::string> hashes;
   for (const auto& def : module.definitions) {
     GeneratedFiles files = generate_definition(module, def);
+    hashes.push_back(content_hash(files));
     out.add(paths::cpp_header(def.provider, def.id), std::move(files.header));
     out.add(paths::cpp_source(def.provider, def.id), std::move(files.source));
   }
+  add_registry(module, hashes, out);
 }
 
 }  // namespace formc::gen::cpp

@@ -1,0 +1,44 @@
+// The DSFR page shell every formd page is rendered in.
+//
+// Contract: render_page() returns a whole HTML document (lang="fr", skip
+// link, header with the service name and the account links, main landmark
+// id="contenu", footer). `title` and every other text is escaped here;
+// `body_html` is trusted markup built by the page modules (which escape what
+// they insert). Scripts are external files only (the CSP has no
+// 'unsafe-inline'), listed in `scripts`, loaded at the end of the body.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace formd::pages {
+
+struct Viewer {
+  bool logged_in = false;
+  std::string name, email, organization_siret;
+  std::string csrf_token;  // for the logout form
+};
+
+struct Breadcrumb {
+  std::string label, href;  // href "" : the current page
+};
+
+struct PageShell {
+  std::string title;  // the <title> and, unless `heading_in_body`, the h1
+  std::string body_html;
+  bool heading_in_body = false;  // the body has its own h1
+  std::vector<Breadcrumb> breadcrumbs;
+  std::vector<std::string> scripts;  // absolute URLs on formd
+  std::string banner_html;          // e.g. the dev-mode reload error (trusted markup)
+};
+
+[[nodiscard]] std::string render_page(const PageShell& page, const Viewer& viewer);
+
+// Small escaped builders used by the page modules.
+[[nodiscard]] std::string esc(std::string_view text);
+// <div class="fr-alert fr-alert--{kind}"> with a title and an escaped message.
+[[nodiscard]] std::string alert(std::string_view kind, std::string_view title, std::string_view message);
+// The hidden CSRF input of a POST form.
+[[nodiscard]] std::string csrf_input(std::string_view token);
+
+}  // namespace formd::pages

@@ -1,0 +1,82 @@
+// The bodies of the request pages: a wizard page, the summary with the final
+// checkboxes, the read-only view, and the eligibility questionnaire.
+//
+// Contract: every function fills formc's fragments with render::fill_slots()
+// (values escaped there) and wraps them in formd's own markup, escaping every
+// text it adds. The server twins of formc-forms.js live here too: the
+// eligibility decision and the `hidden` slots, so pages are right without
+// JavaScript; the scripts only make them live.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "catalog/catalog.h"
+#include "formc/runtime/validation.h"
+#include "render/slot_filler.h"
+
+namespace formd::pages {
+
+// The URLs of a request's pages.
+[[nodiscard]] std::string request_url(std::int64_t id);
+[[nodiscard]] std::string step_url(std::int64_t id, std::string_view page_key);
+[[nodiscard]] std::string summary_url(std::int64_t id);
+
+// The editable fields of a wizard page, in order (none for a read-only page).
+[[nodiscard]] std::vector<const formc::model::Field*> page_fields(const formc::model::Definition& definition,
+                                                                  const catalog::Page& page);
+// The checkboxes of the submit fragment (CGU, DPO, extra ones) as fields.
+[[nodiscard]] std::vector<formc::model::Field> submit_fields(const formc::model::Definition& definition);
+// Errors grouped by field for the slots.
+[[nodiscard]] std::map<std::string, std::vector<std::string>> errors_by_field(
+    const std::vector<formc::rt::Error>& errors);
+// The page (wizard order) that edits `field`, or null.
+[[nodiscard]] const catalog::Page* page_of_field(const catalog::FormEntry& form, std::string_view field);
+
+// `hidden` slots for forms: fields by visible_if, scopes by deprecation and feature flags.
+[[nodiscard]] std::function<bool(std::string_view, std::string_view)> form_hidden(const catalog::Catalog& catalog,
+                                                                                  const catalog::FormEntry& form,
+                                                                                  const nlohmann::json& data);
+
+struct EligibilityDecision {
+  std::vector<std::string> visible_questions;
+  std::optional<std::string> option;  // the chosen type's callout
+  std::optional<std::size_t> outcome;  // or the first outcome that holds
+};
+// The server twin of formc-forms.js decideEligibility().
+[[nodiscard]] EligibilityDecision decide_eligibility(const formc::model::EligibilityRule& rule,
+                                                     const nlohmann::json& answers);
+
+struct WizardPageView {
+  const catalog::Catalog* catalog = nullptr;
+  const catalog::FormEntry* form = nullptr;
+  std::size_t page_index = 0;
+  const nlohmann::json* data = nullptr;
+  std::vector<formc::rt::Error> errors;  // of this page's fields (shown at the fields and in the summary)
+  bool checked = false;                  // the page was validated: fields without error show as valid
+  std::string action;                    // POST URL ("" : no form, e.g. the preview)
+  std::string csrf_token;
+  std::int64_t version = 0;
+  std::string previous_url;  // "" on the first page
+};
+[[nodiscard]] std::string wizard_page_body(const WizardPageView& view);
+
+struct SummaryView {
+  const catalog::Catalog* catalog = nullptr;
+  const catalog::FormEntry* form = nullptr;
+  const nlohmann::json* data = nullptr;
+  std::int64_t request_id = 0;              // edit links; 0: none (preview)
+  std::vector<formc::rt::Error> errors;     // submit-context errors
+  std::string action;                       // "" : read-only (no checkboxes, no submit)
+  std::string csrf_token;
+  std::int64_t version = 0;
+};
+[[nodiscard]] std::string summary_body(const SummaryView& view);
+
+// Script URLs of a form's pages (formc-expr.js, formc-forms.js, its conditions.js).
+[[nodiscard]] std::vector<std::string> form_scripts(const catalog::FormEntry& form);
+
+}  // namespace formd::pages

@@ -1,0 +1,112 @@
+// formd's HTTP application: every route, on top of a catalogue source and a store.
+//
+// Contract: install() registers the routes on an httplib::Server; handlers
+// are thread-safe (they share only the CatalogSource, the Store and
+// immutable options). Each handler reads the current catalogue once, so a
+// dev-mode reload never changes the definitions under a request in flight.
+// Routes (French URLs for pages, README documents the JSON API):
+//   GET  /                                      catalogue by provider
+//   GET  /definitions/{id}                      definition, eligibility, its forms
+//   GET  /formulaires/{uid}/demande/nouveau     start a request (query-string prefill)
+//   POST /formulaires/{uid}/demande             create the draft
+//   GET  /demandes                              "mes demandes"
+//   GET  /demandes/{id}                         a request (drafts go to their wizard)
+//   GET|POST /demandes/{id}/etapes/{page}       a wizard page: show, save + validate
+//   GET  /demandes/{id}/resume                  summary, CGU and DPO checkboxes
+//   POST /demandes/{id}/soumettre               full validation, submit
+//   GET|POST /connexion, POST /deconnexion      dev login (email, name, SIRET)
+//   GET  /preview/{uid}                         every page with example data, no login, no storage
+//   GET  /static/...                            DSFR (local copy), formc's scripts, formd.css
+//   GET  /healthz, /api/v1/...                  JSON API
+// Identity: a session cookie (storage::Session); every HTML form POST carries
+// the session's CSRF token in `_csrf`, every mutating API call in the
+// X-CSRF-Token header. A request of another organisation answers 404.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "catalog/catalog_source.h"
+#include "pages/layout.h"
+#include "storage/repository.h"
+
+namespace formd {
+
+struct AppOptions {
+  std::string assets_dir;                // DSFR's dist/ directory (npm @gouvfr/dsfr)
+  std::size_t max_body_bytes = 1 << 20;  // any request body
+  std::size_t max_value_bytes = 20000;   // one value of a request
+  long session_ttl_seconds = 8 * 3600;
+};
+
+class App {
+ public:
+  App(catalog::CatalogSource& catalogs, storage::Store& store, AppOptions options);
+  // Registers routes, error handlers and headers. False if the assets directory is missing.
+  bool install(httplib::Server& server);
+
+  // Who is calling (for handlers).
+  struct Caller {
+    std::optional<storage::Session> session;
+    std::optional<storage::User> user;
+    [[nodiscard]] bool logged_in() const { return user.has_value(); }
+    [[nodiscard]] pages::Viewer viewer() const;
+  };
+
+  // A request the caller may see, with its form in the current catalogue.
+  struct OwnedRequest {
+    storage::Request request;
+    const catalog::FormEntry* form = nullptr;
+    nlohmann::json data;
+  };
+
+ private:
+  Caller identify(const httplib::Request& req);
+  // The caller's session, created (anonymous) and set as a cookie when missing.
+  storage::Session ensure_session(const httplib::Request& req, httplib::Response& res, Caller& caller);
+  // For HTML forms: the `_csrf` field matches the session. Sends 403 otherwise.
+  bool check_form_csrf(const httplib::Request& req, httplib::Response& res, const Caller& caller,
+                       const std::string& posted_token);
+  // For the JSON API: logged in (401) and X-CSRF-Token matches (403).
+  bool check_api_identity(const httplib::Request& req, httplib::Response& res, const Caller& caller,
+                          bool needs_csrf);
+  // Loads request `id` for a logged-in caller; answers 404 (absent, other
+  // organisation) or 410 (its form is gone) itself and returns nullopt.
+  std::optional<OwnedRequest> load_owned(std::string_view id, httplib::Response& res, const Caller& caller,
+                                         const catalog::Catalog& catalog);
+  void send_page(httplib::Response& res, int status, pages::PageShell page, const Caller& caller);
+  void send_error_page(httplib::Response& res, int status, const std::string& title, const std::string& message,
+                       const Caller& caller);
+
+  // Pages (app_pages.cc)
+  void catalogue(const httplib::Request& req, httplib::Response& res);
+  void definition(const httplib::Request& req, httplib::Response& res);
+  void login_form(const httplib::Request& req, httplib::Response& res);
+  void login(const httplib::Request& req, httplib::Response& res);
+  void logout(const httplib::Request& req, httplib::Response& res);
+  // Requests (app_requests.cc)
+  void start_request(const httplib::Request& req, httplib::Response& res);
+  void create_request(const httplib::Request& req, httplib::Response& res);
+  void my_requests(const httplib::Request& req, httplib::Response& res);
+  void show_request(const httplib::Request& req, httplib::Response& res);
+  void show_step(const httplib::Request& req, httplib::Response& res);
+  void save_step(const httplib::Request& req, httplib::Response& res);
+  void show_summary(const httplib::Request& req, httplib::Response& res);
+  void submit_request(const httplib::Request& req, httplib::Response& res);
+  // Preview (app_preview.cc)
+  void preview(const httplib::Request& req, httplib::Response& res);
+  // Static files generated by formc (scripts) and formd.css
+  void generated_static(const httplib::Request& req, httplib::Response& res);
+  // JSON API (app_api.cc)
+  void install_api(httplib::Server& server);
+
+  catalog::CatalogSource& catalogs_;
+  storage::Store& store_;
+  AppOptions options_;
+};
+
+}  // namespace formd

@@ -1,0 +1,280 @@
+// The JSON API (README.md documents it): forms, schemas, validation, and
+// the requests of the logged-in user's organisation.
+#include <algorithm>
+#include <charconv>
+
+#include "formc/runtime/formats.h"
+#include "formc/runtime/strings.h"
+#include "gen/paths.h"
+#include "server/app.h"
+#include "server/http.h"
+
+namespace formd {
+
+namespace {
+
+using Json = nlohmann::json;
+
+Json errors_json(const std::vector<formc::rt::Error>& errors) {
+  Json out = Json::array();
+  for (const auto& e : errors) out.push_back({{"field", e.field}, {"code", e.code}, {"message", e.message}});
+  return out;
+}
+
+Json request_json(const storage::Request& r) {
+  Json data = Json::parse(r.data_json, nullptr, false);
+  if (!data.is_object()) data = Json::object();
+  return {{"id", r.id},
+          {"form_uid", r.form_uid},
+          {"definition_id", r.definition_id},
+          {"definition_hash", r.definition_hash},
+          {"state", storage::to_string(r.state)},
+          {"version", r.version},
+          {"data", std::move(data)},
+          {"created_at", r.created_at},
+          {"updated_at", r.updated_at},
+          {"submitted_at", r.submitted_at ? Json(*r.submitted_at) : Json(nullptr)},
+          {"links", {{"self", "/api/v1/requests/" + std::to_string(r.id)}, {"html", "/demandes/" + std::to_string(r.id)}}}};
+}
+
+// Parses a JSON body, answering 415 / 400 itself. Strings must be UTF-8 (nlohmann checks).
+std::optional<Json> read_json_body(const httplib::Request& req, httplib::Response& res) {
+  if (!http::is_json(req)) {
+    http::send_json_error(res, 415, "Le corps de la requête doit être du JSON (Content-Type: application/json).");
+    return std::nullopt;
+  }
+  try {
+    return Json::parse(req.body);
+  } catch (const Json::parse_error& e) {
+    http::send_json_error(res, 400, "JSON invalide à l’octet " + std::to_string(e.byte) + ".");
+    return std::nullopt;
+  }
+}
+
+// Every string longer than `limit` bytes, as `too_long` errors.
+void find_oversized(const Json& value, const std::string& field, std::size_t limit, std::vector<formc::rt::Error>& out) {
+  if (value.is_string() && value.get_ref<const std::string&>().size() > limit) {
+    out.push_back({field, "too_long", "La valeur dépasse " + std::to_string(limit) + " octets."});
+  } else if (value.is_array() || value.is_object()) {
+    for (const auto& item : value) find_oversized(item, field, limit, out);
+  }
+}
+
+std::optional<std::int64_t> parse_id(const std::string& text) {
+  std::int64_t value = 0;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || ptr != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+// Only the keys in `allowed`; answers 400 naming the first other one.
+bool only_keys(const Json& body, std::initializer_list<std::string_view> allowed, httplib::Response& res) {
+  if (!body.is_object()) {
+    http::send_json_error(res, 400, "Le corps de la requête doit être un objet JSON.");
+    return false;
+  }
+  for (const auto& [key, value] : body.items()) {
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      http::send_json_error(res, 400, "Clé inconnue : « " + key + " ».");
+      return false;
+    }
+  }
+  return true;
+}
+
+std::optional<std::int64_t> body_version(const Json& body, const httplib::Request& req, httplib::Response& res) {
+  if (body.contains("version") && body["version"].is_number_integer()) return body["version"].get<std::int64_t>();
+  std::string match = req.get_header_value("If-Match");
+  match.erase(std::remove(match.begin(), match.end(), '"'), match.end());
+  if (auto v = parse_id(match)) return v;
+  http::send_json_error(res, 428, "La version de la demande est requise (champ « version » ou en-tête If-Match).");
+  return std::nullopt;
+}
+
+}  // namespace
+
+void App::install_api(httplib::Server& server) {
+  server.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
+    const auto catalog = catalogs_.current();
+    const auto status = catalogs_.status();
+    http::send_json(res, 200,
+                    {{"status", "ok"},
+                     {"definitions", catalog->module().definitions.size()},
+                     {"forms", catalog->forms().size()},
+                     {"validator", catalog->validator_kind() == catalog::ValidatorKind::Compiled ? "compiled" : "interpreted"},
+                     {"catalog_generation", status.generation},
+                     {"reload_error", status.error.empty() ? Json(nullptr) : Json(status.error)},
+                     {"schema_version", store_.schema_version()}});
+  });
+
+  server.Get("/api/v1/forms", [this](const httplib::Request&, httplib::Response& res) {
+    const auto catalog = catalogs_.current();
+    Json forms = Json::array();
+    for (const auto& entry : catalog->forms()) {
+      Json steps = Json::array();
+      for (const auto& p : entry.pages) steps.push_back({{"key", p.key}, {"title", p.title}, {"blocks", p.blocks}, {"read_only", p.read_only}});
+      forms.push_back({{"uid", entry.form->uid},
+                       {"definition", entry.definition->id},
+                       {"name", entry.display_name},
+                       {"definition_name", entry.definition->name},
+                       {"provider", entry.definition->provider},
+                       {"default", entry.form->is_default},
+                       {"public", entry.form->is_public},
+                       {"definition_hash", catalog->definition_hash(entry.definition->id)},
+                       {"steps", std::move(steps)},
+                       {"links", {{"schema", "/api/v1/forms/" + entry.form->uid + "/schema"},
+                                  {"validate", "/api/v1/forms/" + entry.form->uid + "/validate"},
+                                  {"preview", "/preview/" + entry.form->uid},
+                                  {"start", "/formulaires/" + entry.form->uid + "/demande/nouveau"}}}});
+    }
+    http::send_json(res, 200, forms);
+  });
+
+  server.Get(R"(/api/v1/forms/([A-Za-z0-9_-]+)/schema)", [this](const httplib::Request& req, httplib::Response& res) {
+    const auto catalog = catalogs_.current();
+    const std::string* schema = catalog->find_form(req.matches[1].str())
+                                    ? catalog->file(formc::gen::paths::schema(req.matches[1].str()))
+                                    : nullptr;
+    if (!schema) return http::send_json_error(res, 404, "Formulaire inconnu.");
+    res.status = 200;
+    res.set_content(*schema, "application/schema+json; charset=utf-8");
+  });
+
+  server.Post(R"(/api/v1/forms/([A-Za-z0-9_-]+)/validate)", [this](const httplib::Request& req, httplib::Response& res) {
+    const auto catalog = catalogs_.current();
+    const auto* entry = catalog->find_form(req.matches[1].str());
+    if (!entry) return http::send_json_error(res, 404, "Formulaire inconnu.");
+    const std::string context_text = req.has_param("context") ? req.get_param_value("context") : "submit";
+    auto context = formc::rt::Context::parse(context_text);
+    if (context && context->kind == formc::rt::Context::Kind::Step) {
+      const bool known = std::any_of(entry->pages.begin(), entry->pages.end(),
+                                     [&](const auto& p) { return !p.validate_step.empty() && p.validate_step == context->step; });
+      if (!known) context.reset();
+    }
+    if (!context) {
+      return http::send_json_error(res, 400, "Contexte inconnu : attendu draft, submit ou step:<bloc> d’une étape du formulaire.");
+    }
+    const auto body = read_json_body(req, res);
+    if (!body) return;
+    const auto errors = catalog->validate(*entry, *body, *context);
+    http::send_json(res, 200, {{"valid", errors.empty()}, {"errors", errors_json(errors)}});
+  });
+
+  server.Post("/api/v1/session", [this](const httplib::Request& req, httplib::Response& res) {
+    const auto body = read_json_body(req, res);
+    if (!body || !only_keys(*body, {"email", "name", "siret"}, res)) return;
+    auto text = [&](const char* key) { return (*body).contains(key) && (*body)[key].is_string() ? (*body)[key].get<std::string>() : std::string(); };
+    std::string email = text("email");
+    for (auto& c : email) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string name = text("name"), siret = text("siret");
+    Json problems = Json::array();
+    if (!formc::rt::is_valid_email(email)) problems.push_back({{"field", "email"}, {"code", "format_email"}, {"message", "L’adresse électronique n’est pas valide."}});
+    if (!formc::rt::has_text(name) || name.size() > 200) problems.push_back({{"field", "name"}, {"code", "required"}, {"message", "Indiquez votre prénom et votre nom."}});
+    if (!formc::rt::is_valid_siret(siret)) problems.push_back({{"field", "siret"}, {"code", "format_siret"}, {"message", "Le SIRET doit comporter 14 chiffres valides."}});
+    if (!problems.empty()) return http::send_json_error(res, 422, "Identité invalide.", problems);
+    const auto user = store_.upsert_user(email, name, siret);
+    const auto session = store_.create_session(user.id, options_.session_ttl_seconds);
+    http::set_cookie(res, "formd_session", session.token, options_.session_ttl_seconds);
+    http::send_json(res, 200, {{"user", {{"id", user.id}, {"email", user.email}, {"name", user.name}, {"organization_siret", user.organization_siret}}},
+                               {"csrf_token", session.csrf_token}});
+  });
+
+  server.Get("/api/v1/session", [this](const httplib::Request& req, httplib::Response& res) {
+    const Caller caller = identify(req);
+    if (!check_api_identity(req, res, caller, false)) return;
+    const auto& user = *caller.user;
+    http::send_json(res, 200, {{"user", {{"id", user.id}, {"email", user.email}, {"name", user.name}, {"organization_siret", user.organization_siret}}},
+                               {"csrf_token", caller.session->csrf_token}});
+  });
+
+  server.Get("/api/v1/requests", [this](const httplib::Request& req, httplib::Response& res) {
+    const Caller caller = identify(req);
+    if (!check_api_identity(req, res, caller, false)) return;
+    Json list = Json::array();
+    for (const auto& r : store_.list_requests(caller.user->organization_siret)) list.push_back(request_json(r));
+    http::send_json(res, 200, {{"requests", std::move(list)}});
+  });
+
+  server.Post("/api/v1/requests", [this](const httplib::Request& req, httplib::Response& res) {
+    const Caller caller = identify(req);
+    if (!check_api_identity(req, res, caller, true)) return;
+    const auto body = read_json_body(req, res);
+    if (!body || !only_keys(*body, {"form_uid", "data"}, res)) return;
+    const auto catalog = catalogs_.current();
+    const auto* entry = (*body).contains("form_uid") && (*body)["form_uid"].is_string()
+                            ? catalog->find_form((*body)["form_uid"].get<std::string>())
+                            : nullptr;
+    if (!entry) return http::send_json_error(res, 404, "Formulaire inconnu (champ « form_uid »).");
+    Json data = catalog->prefill(*entry);
+    if ((*body).contains("data")) {
+      if (!(*body)["data"].is_object()) return http::send_json_error(res, 400, "« data » doit être un objet JSON.");
+      data.merge_patch((*body)["data"]);
+    }
+    std::vector<formc::rt::Error> errors;
+    for (const auto& [key, value] : data.items()) find_oversized(value, key, options_.max_value_bytes, errors);
+    if (errors.empty()) errors = catalog->validate(*entry, data, formc::rt::Context::draft());
+    if (!errors.empty()) return http::send_json_error(res, 422, "La demande contient des erreurs.", errors_json(errors));
+    const auto created = store_.create_request({entry->form->uid, entry->definition->id,
+                                                catalog->definition_hash(entry->definition->id), data.dump(),
+                                                caller.user->id, caller.user->organization_siret});
+    res.set_header("Location", "/api/v1/requests/" + std::to_string(created.id));
+    http::send_json(res, 201, request_json(created));
+  });
+
+  server.Get(R"(/api/v1/requests/(\d{1,18}))", [this](const httplib::Request& req, httplib::Response& res) {
+    const Caller caller = identify(req);
+    if (!check_api_identity(req, res, caller, false)) return;
+    const auto id = parse_id(req.matches[1].str());
+    const auto found = id ? store_.find_request(*id, caller.user->organization_siret) : std::nullopt;
+    if (!found) return http::send_json_error(res, 404, "Demande introuvable.");
+    res.set_header("ETag", "\"" + std::to_string(found->version) + "\"");
+    http::send_json(res, 200, request_json(*found));
+  });
+
+  auto write = [this](const httplib::Request& req, httplib::Response& res, bool submit) {
+    const Caller caller = identify(req);
+    if (!check_api_identity(req, res, caller, true)) return;
+    const auto body = read_json_body(req, res);
+    if (!body) return;
+    if (!only_keys(*body, submit ? std::initializer_list<std::string_view>{"version"}
+                                 : std::initializer_list<std::string_view>{"version", "data"}, res)) return;
+    const auto id = parse_id(req.matches[1].str());
+    const auto found = id ? store_.find_request(*id, caller.user->organization_siret) : std::nullopt;
+    if (!found) return http::send_json_error(res, 404, "Demande introuvable.");
+    const auto version = body_version(*body, req, res);
+    if (!version) return;
+    const auto catalog = catalogs_.current();
+    const auto* entry = catalog->find_form(found->form_uid);
+    if (!entry) return http::send_json_error(res, 410, "Le formulaire de cette demande n’est plus proposé.");
+    if (found->state != storage::RequestState::Draft) {
+      return http::send_json_error(res, 409, "La demande n’est plus un brouillon.", {{"request", request_json(*found)}});
+    }
+    Json data = Json::parse(found->data_json, nullptr, false);
+    if (!data.is_object()) data = Json::object();
+    if (!submit && (*body).contains("data")) {
+      if (!(*body)["data"].is_object()) return http::send_json_error(res, 400, "« data » doit être un objet JSON.");
+      data.merge_patch((*body)["data"]);
+    }
+    std::vector<formc::rt::Error> errors;
+    for (const auto& [key, value] : data.items()) find_oversized(value, key, options_.max_value_bytes, errors);
+    if (errors.empty()) errors = catalog->validate(*entry, data, submit ? formc::rt::Context::submit() : formc::rt::Context::draft());
+    if (!errors.empty()) return http::send_json_error(res, 422, "La demande contient des erreurs.", errors_json(errors));
+    const auto written = submit ? store_.submit(*id, caller.user->organization_siret, *version, data.dump())
+                                : store_.update_draft(*id, caller.user->organization_siret, *version, data.dump());
+    switch (written.outcome) {
+      case storage::WriteOutcome::Ok:
+        res.set_header("ETag", "\"" + std::to_string(written.request->version) + "\"");
+        return http::send_json(res, 200, request_json(*written.request));
+      case storage::WriteOutcome::NotFound: return http::send_json_error(res, 404, "Demande introuvable.");
+      case storage::WriteOutcome::Stale:
+        return http::send_json_error(res, 409, "La demande a été modifiée entre-temps : relisez-la puis recommencez.",
+                                     {{"current_version", written.request ? written.request->version : 0}});
+      case storage::WriteOutcome::WrongState:
+        return http::send_json_error(res, 409, "La demande n’est plus un brouillon.");
+    }
+  };
+  server.Patch(R"(/api/v1/requests/(\d{1,18}))", [write](const httplib::Request& req, httplib::Response& res) { write(req, res, false); });
+  server.Post(R"(/api/v1/requests/(\d{1,18})/submit)", [write](const httplib::Request& req, httplib::Response& res) { write(req, res, true); });
+}
+
+}  // namespace formd

@@ -1,0 +1,122 @@
+// The provider preview: every page of a form and its summary, filled with
+// example data, without login or storage. In dev mode it is the page an
+// author keeps open: it shows the latest definitions, or why they no longer load.
+#include <algorithm>
+
+#include "formc/runtime/expr_runtime.h"
+#include "pages/request_views.h"
+#include "server/app.h"
+#include "server/http.h"
+
+namespace formd {
+
+using formc::model::Field;
+using formc::model::FieldType;
+using pages::esc;
+
+namespace {
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// A plausible value for a field, so the preview looks like a real request.
+nlohmann::json example_value(const formc::model::Definition& def, const formc::model::Form& form, const Field& f) {
+  switch (f.type) {
+    case FieldType::Email: return "camille.dupont@exemple.gouv.fr";
+    case FieldType::Phone: return f.mobile ? "0601020304" : "0123456789";
+    case FieldType::Url: return "https://www.exemple.gouv.fr";
+    case FieldType::Date: return formc::rt::format_date(formc::rt::today());
+    case FieldType::Integer: {
+      std::int64_t v = f.min.value_or(12);
+      if (f.max && v > *f.max) v = *f.max;
+      if (!f.options.empty()) return std::stoll(f.options.front().value);
+      return v;
+    }
+    case FieldType::Checkbox: return true;
+    case FieldType::Select:
+    case FieldType::Radio:
+      if (f.options.empty()) return nullptr;
+      return f.options.front().value;
+    case FieldType::Multiselect:
+      if (f.options.empty()) return nullptr;
+      return nlohmann::json::array({f.options.front().value});
+    case FieldType::Scopes: {
+      nlohmann::json scopes = nlohmann::json::array();
+      for (const auto& s : def.scopes) {
+        const bool hidden = std::any_of(form.scopes_config.hide.begin(), form.scopes_config.hide.end(),
+                                        [&](const auto& h) { return h.value == s.value; });
+        if (!hidden && s.feature_flag.empty() && !s.deprecated_since) scopes.push_back(s.value);
+      }
+      return scopes;
+    }
+    case FieldType::Document: return nullptr;
+    case FieldType::Textarea: return "Texte d’exemple : décrivez ici, en quelques phrases, ce que l’on attend de vous.";
+    case FieldType::Text: break;
+  }
+  if (ends_with(f.name, "family_name")) return "Dupont";
+  if (ends_with(f.name, "given_name")) return "Camille";
+  if (ends_with(f.name, "job_title")) return "Cheffe de projet";
+  if (f.name.find("siret") != std::string::npos) return "13002526500013";
+  return "Exemple – " + (f.label.empty() ? f.name : f.label);
+}
+
+}  // namespace
+
+void App::preview(const httplib::Request& req, httplib::Response& res) {
+  Caller caller = identify(req);
+  const auto catalog = catalogs_.current();
+  const auto* entry = catalog->find_form(req.matches[1].str());
+  if (!entry) return send_error_page(res, 404, "Formulaire introuvable", "Ce formulaire n’existe pas.", caller);
+
+  // Example data over the form's own prefill, which stays as the applicant will see it.
+  nlohmann::json data = catalog->prefill(*entry);
+  for (const auto& block : entry->definition->blocks) {
+    for (const auto& f : block.fields) {
+      if (data.contains(f.name) || (f.type == FieldType::Radio && f.name.find("_type") != std::string::npos)) continue;
+      auto value = example_value(*entry->definition, *entry->form, f);
+      if (!value.is_null()) data[f.name] = std::move(value);
+    }
+  }
+
+  std::string body;
+  const auto status = catalogs_.status();
+  body += "<div class=\"fr-notice fr-notice--info fr-mb-3w\"><div class=\"fr-container\"><div class=\"fr-notice__body\">"
+          "<p class=\"fr-notice__title\">Aperçu du formulaire avec des données d’exemple : rien n’est enregistré.</p>"
+          "</div></div></div>\n";
+  if (catalogs_.watching()) {
+    body += "<p class=\"fr-text--sm\" data-formd-generation=\"" + std::to_string(status.generation) +
+            "\">Mode développement : les définitions sont rechargées à chaque enregistrement (version " +
+            std::to_string(status.generation) + ").</p>\n";
+  }
+  if (!status.error.empty()) {
+    body += "<div class=\"fr-alert fr-alert--error fr-mb-3w\" role=\"alert\"><h2 class=\"fr-alert__title\">Les définitions "
+            "modifiées ne se chargent pas</h2><p>L’aperçu montre la dernière version valide. Diagnostics de formc :</p><pre>" +
+            esc(status.diagnostics.empty() ? status.error : status.diagnostics) + "</pre></div>\n";
+  }
+  for (std::size_t i = 0; i < entry->pages.size(); ++i) {
+    pages::WizardPageView view;
+    view.catalog = catalog.get();
+    view.form = entry;
+    view.page_index = i;
+    view.data = &data;
+    body += "<section class=\"formd-preview-page\" aria-label=\"Étape " + std::to_string(i + 1) + " : " +
+            esc(entry->pages[i].title) + "\">\n" + pages::wizard_page_body(view) + "</section>\n";
+  }
+  pages::SummaryView summary;
+  summary.catalog = catalog.get();
+  summary.form = entry;
+  summary.data = &data;
+  body += "<section class=\"formd-preview-page\" aria-labelledby=\"formd-preview-summary\"><h2 id=\"formd-preview-summary\">"
+          "Résumé</h2>\n" + pages::summary_body(summary) + "</section>\n";
+
+  pages::PageShell page;
+  page.title = "Aperçu : " + entry->display_name;
+  page.body_html = std::move(body);
+  page.scripts = pages::form_scripts(*entry);
+  page.breadcrumbs = {{"Catalogue", "/"}, {entry->definition->name, "/definitions/" + entry->definition->id},
+                      {"Aperçu", ""}};
+  send_page(res, 200, std::move(page), caller);
+}
+
+}  // namespace formd

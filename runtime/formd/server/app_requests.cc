@@ -1,0 +1,430 @@
+// The applicant's pages: starting a request, the wizard, the summary and
+// submission, "mes demandes".
+#include <algorithm>
+#include <charconv>
+#include <ctime>
+
+#include "formc/runtime/strings.h"
+#include "gen/paths.h"
+#include "pages/request_views.h"
+#include "render/form_post.h"
+#include "render/slot_filler.h"
+#include "server/app.h"
+#include "server/http.h"
+
+namespace formd {
+
+using pages::esc;
+using PostPairs = std::vector<std::pair<std::string, std::string>>;
+
+namespace {
+
+std::optional<std::int64_t> parse_int(std::string_view text) {
+  std::int64_t value = 0;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || ptr != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+bool all_utf8(const PostPairs& pairs) {
+  return std::all_of(pairs.begin(), pairs.end(), [](const auto& p) {
+    return formc::rt::is_valid_utf8(p.first) && formc::rt::is_valid_utf8(p.second);
+  });
+}
+
+std::string date_text(std::int64_t unix_seconds) {
+  const std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%d/%m/%Y %H:%M UTC", &tm);
+  return buf;
+}
+
+std::string state_badge(storage::RequestState state) {
+  switch (state) {
+    case storage::RequestState::Draft: return "<p class=\"fr-badge fr-badge--new\">Brouillon</p>";
+    case storage::RequestState::Submitted: return "<p class=\"fr-badge fr-badge--info\">Soumise</p>";
+  }
+  return "";
+}
+
+std::string problems_list(const std::vector<render::PostProblem>& problems) {
+  std::string out = "<ul>";
+  for (const auto& p : problems) out += "<li>" + esc(p.message) + "</li>";
+  return out + "</ul>";
+}
+
+std::vector<formc::rt::Error> only_fields(const std::vector<formc::rt::Error>& errors,
+                                          const std::vector<const formc::model::Field*>& fields) {
+  std::vector<formc::rt::Error> out;
+  for (const auto& e : errors) {
+    if (std::any_of(fields.begin(), fields.end(), [&](const auto* f) { return f->name == e.field; })) out.push_back(e);
+  }
+  return out;
+}
+
+std::optional<std::size_t> page_index(const catalog::FormEntry& form, std::string_view key) {
+  for (std::size_t i = 0; i < form.pages.size(); ++i) {
+    if (form.pages[i].key == key) return i;
+  }
+  return std::nullopt;
+}
+
+bool startable(const catalog::FormEntry& entry) {
+  return entry.form->is_public && entry.form->startable_by_applicant.value_or(entry.definition->startable_by_applicant);
+}
+
+// The query parameters a new request may be prefilled with (DATAPASS.md §6.2):
+// prefillable fields (never contacts), scopes, as "F" or "F[]".
+std::vector<const formc::model::Field*> prefill_fields(const formc::model::Definition& def, const PostPairs& pairs) {
+  std::vector<const formc::model::Field*> out;
+  for (const auto& block : def.blocks) {
+    for (const auto& f : block.fields) {
+      if (f.type == formc::model::FieldType::Document || !f.contact_kind.empty()) continue;
+      if (!f.prefillable && f.type != formc::model::FieldType::Scopes) continue;
+      const bool given = std::any_of(pairs.begin(), pairs.end(),
+                                     [&](const auto& p) { return p.first == f.name || p.first == f.name + "[]"; });
+      if (given) out.push_back(&f);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<App::OwnedRequest> App::load_owned(std::string_view id_text, httplib::Response& res, const Caller& caller,
+                                                 const catalog::Catalog& catalog) {
+  const auto id = parse_int(id_text);
+  std::optional<storage::Request> request;
+  if (id && caller.user) request = store_.find_request(*id, caller.user->organization_siret);
+  if (!request) {
+    send_error_page(res, 404, "Demande introuvable", "Cette demande n’existe pas ou ne vous est pas accessible.", caller);
+    return std::nullopt;
+  }
+  const auto* form = catalog.find_form(request->form_uid);
+  if (!form) {
+    send_error_page(res, 410, "Formulaire retiré", "Le formulaire de cette demande n’est plus proposé.", caller);
+    return std::nullopt;
+  }
+  nlohmann::json data = nlohmann::json::parse(request->data_json, nullptr, false);
+  if (!data.is_object()) data = nlohmann::json::object();
+  return OwnedRequest{std::move(*request), form, std::move(data)};
+}
+
+void App::start_request(const httplib::Request& req, httplib::Response& res) {
+  Caller caller = identify(req);
+  const auto catalog = catalogs_.current();
+  const auto* entry = catalog->find_form(req.matches[1].str());
+  if (!entry || !startable(*entry)) {
+    return send_error_page(res, 404, "Formulaire introuvable", "Ce formulaire n’existe pas.", caller);
+  }
+  if (!caller.logged_in()) return http::redirect(res, "/connexion?suite=" + http::url_encode(req.target));
+
+  // Query parameters travel to the creation as hidden inputs (prefill.<name>).
+  PostPairs query;
+  for (const auto& [k, v] : req.params) query.emplace_back(k, v);
+  std::string hidden;
+  for (const auto* f : prefill_fields(*entry->definition, query)) {
+    for (const auto& [k, v] : query) {
+      if ((k == f->name || k == f->name + "[]") && formc::rt::is_valid_utf8(v) && v.size() <= options_.max_value_bytes) {
+        hidden += "<input type=\"hidden\" name=\"prefill." + esc(k) + "\" value=\"" + esc(v) + "\">\n";
+      }
+    }
+  }
+  std::string steps;
+  for (const auto& p : entry->pages) steps += "<li>" + esc(p.title) + "</li>";
+  const std::string* intro = catalog->file("html/forms/" + entry->form->uid + "/introduction.html");
+  std::string body;
+  if (intro) body += render::fill_slots(*intro, render::SlotContext{});
+  body += "<h2 class=\"fr-h4 fr-mt-4w\">Les étapes de votre demande</h2><ol>" + steps + "</ol>\n";
+  body += "<form method=\"post\" action=\"/formulaires/" + esc(entry->form->uid) + "/demande\">\n" +
+          pages::csrf_input(caller.session->csrf_token) + hidden +
+          "<button type=\"submit\" class=\"fr-btn fr-mt-2w\">Commencer ma demande</button>\n</form>\n";
+  pages::PageShell page;
+  page.title = "Nouvelle demande : " + entry->display_name;
+  page.body_html = std::move(body);
+  page.breadcrumbs = {{"Catalogue", "/"}, {entry->definition->name, "/definitions/" + entry->definition->id},
+                      {"Nouvelle demande", ""}};
+  send_page(res, 200, std::move(page), caller);
+}
+
+void App::create_request(const httplib::Request& req, httplib::Response& res) {
+  Caller caller = identify(req);
+  if (!http::is_form_post(req)) return send_error_page(res, 415, "Requête refusée", "Type de contenu non accepté.", caller);
+  const auto pairs = http::form_pairs(req);
+  if (!check_form_csrf(req, res, caller, http::form_value(pairs, "_csrf"))) return;
+  if (!caller.logged_in()) return http::redirect(res, "/connexion");
+  const auto catalog = catalogs_.current();
+  const auto* entry = catalog->find_form(req.matches[1].str());
+  if (!entry || !startable(*entry)) {
+    return send_error_page(res, 404, "Formulaire introuvable", "Ce formulaire n’existe pas.", caller);
+  }
+  nlohmann::json data = catalog->prefill(*entry);
+  PostPairs prefill;
+  for (const auto& [k, v] : pairs) {
+    if (k.rfind("prefill.", 0) == 0 && formc::rt::is_valid_utf8(k) && formc::rt::is_valid_utf8(v)) {
+      prefill.emplace_back(k.substr(8), v);
+    }
+  }
+  const auto fields = prefill_fields(*entry->definition, prefill);
+  if (!fields.empty()) {
+    auto applied = render::apply_form_post(*entry->definition, *entry->form, fields, prefill, data, options_.max_value_bytes);
+    // DataPass skips attributes it cannot set; a bad query string never blocks the creation.
+    if (applied.ok()) data = std::move(applied.data);
+  }
+  storage::NewRequest fresh{entry->form->uid, entry->definition->id, catalog->definition_hash(entry->definition->id),
+                            data.dump(), caller.user->id, caller.user->organization_siret};
+  const auto created = store_.create_request(fresh);
+  http::redirect(res, pages::step_url(created.id, entry->pages.front().key));
+}
+
+void App::my_requests(const httplib::Request& req, httplib::Response& res) {
+  Caller caller = identify(req);
+  if (!caller.logged_in()) return http::redirect(res, "/connexion?suite=%2Fdemandes");
+  const auto catalog = catalogs_.current();
+  const auto requests = store_.list_requests(caller.user->organization_siret);
+  std::string body;
+  if (requests.empty()) {
+    body = "<p>Votre organisation n’a encore fait aucune demande.</p><p><a class=\"fr-btn\" href=\"/\">Parcourir le catalogue</a></p>\n";
+  } else {
+    body = "<div class=\"fr-table fr-table--no-caption\"><table><caption>Demandes de votre organisation</caption>"
+           "<thead><tr><th scope=\"col\">N°</th><th scope=\"col\">Formulaire</th><th scope=\"col\">État</th>"
+           "<th scope=\"col\">Déposée par</th><th scope=\"col\">Mise à jour</th><th scope=\"col\">Action</th></tr></thead><tbody>\n";
+    for (const auto& r : requests) {
+      const auto* entry = catalog->find_form(r.form_uid);
+      const std::string name = entry ? entry->display_name : r.form_uid;
+      const std::string definition = entry ? entry->definition->name : r.definition_id;
+      std::string who = "vous";
+      if (r.user_id != caller.user->id) {
+        const auto user = store_.find_user(r.user_id);
+        who = user ? user->name : "un membre de votre organisation";
+      }
+      const bool draft = r.state == storage::RequestState::Draft;
+      body += "<tr data-formd-request=\"" + std::to_string(r.id) + "\"><td>" + std::to_string(r.id) + "</td><td>" +
+              esc(definition) + " – " + esc(name) + "</td><td>" + state_badge(r.state) + "</td><td>" + esc(who) +
+              "</td><td>" + esc(date_text(r.updated_at)) + "</td><td><a class=\"fr-link\" href=\"" +
+              esc(pages::request_url(r.id)) + "\">" + (draft ? "Continuer" : "Consulter") +
+              "<span class=\"fr-sr-only\"> la demande n°" + std::to_string(r.id) + "</span></a></td></tr>\n";
+    }
+    body += "</tbody></table></div>\n";
+  }
+  pages::PageShell page;
+  page.title = "Mes demandes";
+  page.body_html = std::move(body);
+  page.breadcrumbs = {{"Catalogue", "/"}, {"Mes demandes", ""}};
+  send_page(res, 200, std::move(page), caller);
+}
+
+void App::show_request(const httplib::Request& req, httplib::Response& res) {
+  Caller caller = identify(req);
+  if (!caller.logged_in()) return http::redirect(res, "/connexion?suite=" + http::url_encode(req.path));
+  const auto catalog = catalogs_.current();
+  auto owned = load_owned(req.matches[1].str(), res, caller, *catalog);
+  if (!owned) return;
+  const auto& r = owned->request;
+  if (r.state == storage::RequestState::Draft) return http::redirect(res, pages::step_url(r.id, owned->form->pages.front().key));
+  std::string body;
+  if (req.has_param("envoyee")) {
+    body += "<div class=\"fr-alert fr-alert--success fr-mb-3w\" role=\"status\"><h2 class=\"fr-alert__title\">Votre demande a été "
+            "soumise</h2><p>Elle sera instruite par le fournisseur de données. Vous la retrouvez dans « Mes demandes ».</p></div>\n";
+  }
+  body += state_badge(r.state);
+  if (r.submitted_at) body += "<p>Soumise le " + esc(date_text(*r.submitted_at)) + ".</p>\n";
+  pages::SummaryView view;
+  view.catalog = catalog.get();
+  view.form = owned->form;
+  view.data = &owned->data;
+  body += pages::summary_body(view);
+  pages::PageShell page;
+  page.title = "Demande n°" + std::to_string(r.id) + " – " + owned->form->display_name;
+  page.body_html = std::move(body);
+  page.breadcrumbs = {{"Mes demandes", "/demandes"}, {"Demande n°" + std::to_string(r.id), ""}};
+  send_page(res, 200, std::move(page), caller);
+}
+
+namespace {
+
+struct StepRender {
+  std::vector<formc::rt::Error> errors;
+  bool checked = false;
+  std::string notice_html;
+};
+
+}  // namespace
+
+static pages::PageShell wizard_shell(const catalog::Catalog& catalog, const App::OwnedRequest& owned, std::size_t index,
+                                     const StepRender& state, const std::string& csrf) {
+  const auto& form = *owned.form;
+  pages::WizardPageView view;
+  view.catalog = &catalog;
+  view.form = &form;
+  view.page_index = index;
+  view.data = &owned.data;
+  view.errors = state.errors;
+  view.checked = state.checked;
+  view.action = pages::step_url(owned.request.id, form.pages[index].key);
+  view.csrf_token = csrf;
+  view.version = owned.request.version;
+  if (index > 0) view.previous_url = pages::step_url(owned.request.id, form.pages[index - 1].key);
+  pages::PageShell page;
+  page.title = "Demande n°" + std::to_string(owned.request.id) + " – " + form.display_name;
+  page.body_html = state.notice_html + pages::wizard_page_body(view);
+  page.scripts = pages::form_scripts(form);
+  page.breadcrumbs = {{"Mes demandes", "/demandes"}, {"Demande n°" + std::to_string(owned.request.id), ""}};
+  return page;
+}
+
+void App::show_step(const httplib::Request& req, httplib::Response& res) {
+  Caller caller = identify(req);
+  if (!caller.logged_in()) return http::redirect(res, "/connexion?suite=" + http::url_encode(req.path));
+  const auto catalog = catalogs_.current();
+  auto owned = load_owned(req.matches[1].str(), res, caller, *catalog);
+  if (!owned) return;
+  if (owned->request.state != storage::RequestState::Draft) return http::redirect(res, pages::request_url(owned->request.id));
+  const auto index = page_index(*owned->form, req.matches[2].str());
+  if (!index) return send_error_page(res, 404, "Étape introuvable", "Cette étape n’existe pas pour ce formulaire.", caller);
+  send_page(res, 200, wizard_shell(*catalog, *owned, *index, StepRender{}, caller.session->csrf_token), caller);
+}
+
+void App::save_step(const httplib::Request& req, httplib::Response& res) {
+  Caller caller = identify(req);
+  if (!http::is_form_post(req)) return send_error_page(res, 415, "Requête refusée", "Type de contenu non accepté.", caller);
+  const auto pairs = http::form_pairs(req);
+  if (!check_form_csrf(req, res, caller, http::form_value(pairs, "_csrf"))) return;
+  if (!caller.logged_in()) return http::redirect(res, "/connexion");
+  const auto catalog = catalogs_.current();
+  auto owned = load_owned(req.matches[1].str(), res, caller, *catalog);
+  if (!owned) return;
+  const auto& form = *owned->form;
+  const auto index = page_index(form, req.matches[2].str());
+  if (!index) return send_error_page(res, 404, "Étape introuvable", "Cette étape n’existe pas pour ce formulaire.", caller);
+  if (owned->request.state != storage::RequestState::Draft) {
+    return send_error_page(res, 409, "Demande déjà soumise", "Cette demande a été soumise : elle ne peut plus être modifiée.", caller);
+  }
+  if (!all_utf8(pairs)) return send_error_page(res, 400, "Requête invalide", "Le formulaire contient du texte mal encodé.", caller);
+  const auto version = parse_int(http::form_value(pairs, "_version"));
+  if (!version) return send_error_page(res, 400, "Requête invalide", "La version de la demande est absente.", caller);
+  const auto& page = form.pages[*index];
+  const std::string next = *index + 1 < form.pages.size() ? pages::step_url(owned->request.id, form.pages[*index + 1].key)
+                                                          : pages::summary_url(owned->request.id);
+  if (page.read_only) return http::redirect(res, next);
+
+  const auto fields = pages::page_fields(*form.definition, page);
+  auto posted = render::apply_form_post(*form.definition, *form.form, fields, pairs, owned->data, options_.max_value_bytes);
+  if (!posted.ok()) {
+    pages::PageShell shell;
+    shell.title = "Formulaire refusé";
+    shell.body_html = "<div class=\"fr-alert fr-alert--error\" role=\"alert\"><h2 class=\"fr-alert__title\">Le formulaire envoyé "
+                      "n’a pas pu être lu</h2>" + problems_list(posted.problems) + "</div>\n<p><a class=\"fr-link\" href=\"" +
+                      esc(pages::step_url(owned->request.id, page.key)) + "\">Revenir à l’étape</a></p>\n";
+    return send_page(res, 400, std::move(shell), caller);
+  }
+  const auto written = store_.update_draft(owned->request.id, caller.user->organization_siret, *version, posted.data.dump());
+  if (written.outcome == storage::WriteOutcome::NotFound) {
+    return send_error_page(res, 404, "Demande introuvable", "Cette demande n’existe pas ou ne vous est pas accessible.", caller);
+  }
+  if (written.outcome == storage::WriteOutcome::Stale || written.outcome == storage::WriteOutcome::WrongState) {
+    pages::PageShell shell;
+    shell.title = "Modification en conflit";
+    shell.body_html = "<div class=\"fr-alert fr-alert--warning\" role=\"alert\"><h2 class=\"fr-alert__title\">La demande a été "
+                      "modifiée entre-temps</h2><p>Quelqu’un (peut-être vous, dans un autre onglet) a enregistré cette demande "
+                      "après que vous avez ouvert cette page. Vos modifications n’ont pas été enregistrées, pour ne pas "
+                      "effacer les siennes.</p></div>\n<p><a class=\"fr-btn\" href=\"" +
+                      esc(pages::step_url(owned->request.id, page.key)) + "\">Recharger l’étape</a></p>\n";
+    return send_page(res, 409, std::move(shell), caller);
+  }
+  owned->request = *written.request;
+  owned->data = std::move(posted.data);
+
+  const auto context = page.validate_step.empty() ? formc::rt::Context::draft() : formc::rt::Context::at_step(page.validate_step);
+  StepRender state;
+  state.errors = only_fields(catalog->validate(form, owned->data, context), fields);
+  state.checked = true;
+  const bool draft_only = http::form_value(pairs, "_action") == "draft";
+  if (state.errors.empty() && !draft_only) return http::redirect(res, next);
+  if (draft_only) {
+    state.notice_html = "<div class=\"fr-alert fr-alert--success fr-alert--sm fr-mb-3w\" role=\"status\"><p>Brouillon "
+                        "enregistré.</p></div>\n";
+  }
+  send_page(res, state.errors.empty() ? 200 : 422,
+            wizard_shell(*catalog, *owned, *index, state, caller.session->csrf_token), caller);
+}
+
+static pages::PageShell summary_shell(const catalog::Catalog& catalog, const App::OwnedRequest& owned,
+                                      std::vector<formc::rt::Error> errors, const std::string& csrf) {
+  pages::SummaryView view;
+  view.catalog = &catalog;
+  view.form = owned.form;
+  view.data = &owned.data;
+  view.request_id = owned.request.id;
+  view.errors = std::move(errors);
+  view.action = pages::request_url(owned.request.id) + "/soumettre";
+  view.csrf_token = csrf;
+  view.version = owned.request.version;
+  pages::PageShell page;
+  page.title = "Résumé de la demande n°" + std::to_string(owned.request.id);
+  page.body_html = "<p>Vérifiez les informations de votre demande « " + esc(owned.form->display_name) +
+                   " » avant de la soumettre.</p>\n" + pages::summary_body(view);
+  page.scripts = pages::form_scripts(*owned.form);
+  page.breadcrumbs = {{"Mes demandes", "/demandes"}, {"Demande n°" + std::to_string(owned.request.id), ""}};
+  return page;
+}
+
+void App::show_summary(const httplib::Request& req, httplib::Response& res) {
+  Caller caller = identify(req);
+  if (!caller.logged_in()) return http::redirect(res, "/connexion?suite=" + http::url_encode(req.path));
+  const auto catalog = catalogs_.current();
+  auto owned = load_owned(req.matches[1].str(), res, caller, *catalog);
+  if (!owned) return;
+  if (owned->request.state != storage::RequestState::Draft) return http::redirect(res, pages::request_url(owned->request.id));
+  // What is still missing, except the final checkboxes the applicant has not seen yet.
+  std::vector<formc::rt::Error> missing;
+  const auto checkboxes = pages::submit_fields(*owned->form->definition);
+  for (auto& e : catalog->validate(*owned->form, owned->data, formc::rt::Context::submit())) {
+    const bool checkbox = std::any_of(checkboxes.begin(), checkboxes.end(), [&](const auto& f) { return f.name == e.field; });
+    if (!checkbox) missing.push_back(std::move(e));
+  }
+  send_page(res, 200, summary_shell(*catalog, *owned, std::move(missing), caller.session->csrf_token), caller);
+}
+
+void App::submit_request(const httplib::Request& req, httplib::Response& res) {
+  Caller caller = identify(req);
+  if (!http::is_form_post(req)) return send_error_page(res, 415, "Requête refusée", "Type de contenu non accepté.", caller);
+  const auto pairs = http::form_pairs(req);
+  if (!check_form_csrf(req, res, caller, http::form_value(pairs, "_csrf"))) return;
+  if (!caller.logged_in()) return http::redirect(res, "/connexion");
+  const auto catalog = catalogs_.current();
+  auto owned = load_owned(req.matches[1].str(), res, caller, *catalog);
+  if (!owned) return;
+  if (owned->request.state != storage::RequestState::Draft) {
+    return send_error_page(res, 409, "Demande déjà soumise", "Cette demande a déjà été soumise.", caller);
+  }
+  if (!all_utf8(pairs)) return send_error_page(res, 400, "Requête invalide", "Le formulaire contient du texte mal encodé.", caller);
+  const auto version = parse_int(http::form_value(pairs, "_version"));
+  if (!version) return send_error_page(res, 400, "Requête invalide", "La version de la demande est absente.", caller);
+  const auto checkboxes = pages::submit_fields(*owned->form->definition);
+  std::vector<const formc::model::Field*> fields;
+  for (const auto& f : checkboxes) fields.push_back(&f);
+  auto posted = render::apply_form_post(*owned->form->definition, *owned->form->form, fields, pairs, owned->data,
+                                        options_.max_value_bytes);
+  if (!posted.ok()) {
+    return send_error_page(res, 400, "Formulaire refusé", "Le formulaire envoyé n’a pas pu être lu.", caller);
+  }
+  owned->data = std::move(posted.data);
+  auto errors = catalog->validate(*owned->form, owned->data, formc::rt::Context::submit());
+  if (!errors.empty()) {
+    return send_page(res, 422, summary_shell(*catalog, *owned, std::move(errors), caller.session->csrf_token), caller);
+  }
+  const auto written = store_.submit(owned->request.id, caller.user->organization_siret, *version, owned->data.dump());
+  if (written.outcome == storage::WriteOutcome::Ok) {
+    return http::redirect(res, pages::request_url(owned->request.id) + "?envoyee=1");
+  }
+  if (written.outcome == storage::WriteOutcome::NotFound) {
+    return send_error_page(res, 404, "Demande introuvable", "Cette demande n’existe pas ou ne vous est pas accessible.", caller);
+  }
+  send_error_page(res, 409, "Modification en conflit",
+                  "La demande a été modifiée entre-temps : rechargez le résumé, vérifiez-le, puis soumettez-la.", caller);
+}
+
+}  // namespace formd

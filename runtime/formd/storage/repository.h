@@ -1,0 +1,124 @@
+// Storage of formd: users, sessions and authorization requests.
+//
+// Contract: formd talks to storage only through these interfaces, so the
+// embedded SQLite store (sqlite_store.h) and the PostgreSQL store that comes
+// next are interchangeable. Every method is safe to call from several HTTP
+// worker threads at once. Nothing here throws for expected outcomes (not
+// found, stale version): those are return values. A StorageError is thrown
+// only when the database itself fails (disk full, corrupt file); the HTTP
+// layer turns it into a 503 page, never a crash.
+//
+// Ownership: a request belongs to the user who created it and to that user's
+// organisation (SIRET). Reads and writes take the caller's organisation and
+// answer "not found" for a request of another organisation, so a caller can
+// never learn that it exists.
+//
+// Optimistic concurrency: every request carries a `version`, 1 at creation
+// and +1 at every write. A write names the version it was based on; when the
+// stored one differs the write is refused (Stale) and nothing changes, so two
+// concurrent edits of one draft never lose an update silently.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace formd::storage {
+
+class StorageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct User {
+  std::int64_t id = 0;
+  std::string email;  // unique, lower-cased by the caller
+  std::string name;
+  std::string organization_siret;  // 14 digits
+};
+
+struct Session {
+  std::string token;       // random, 256 bits, hex (the cookie value)
+  std::string csrf_token;  // random, 256 bits, hex (the hidden _csrf input)
+  std::optional<std::int64_t> user_id;  // unset: anonymous visitor
+  std::int64_t expires_at = 0;           // unix seconds
+};
+
+// DataPass's states; formd creates drafts and submits them. The instruction
+// states (changes_requested, validated, refused, ...) come with the
+// instruction workflow.
+enum class RequestState { Draft, Submitted };
+[[nodiscard]] const char* to_string(RequestState state);
+[[nodiscard]] std::optional<RequestState> request_state_from_string(std::string_view text);
+
+struct Request {
+  std::int64_t id = 0;
+  std::string form_uid;
+  std::string definition_id;
+  std::string definition_hash;  // content hash of the definition the request was made against
+  RequestState state = RequestState::Draft;
+  std::string data_json;        // the flat DataPass attribute object, as JSON text
+  std::int64_t user_id = 0;
+  std::string organization_siret;
+  std::int64_t version = 1;
+  std::int64_t created_at = 0, updated_at = 0;  // unix seconds
+  std::optional<std::int64_t> submitted_at;
+};
+
+struct NewRequest {
+  std::string form_uid, definition_id, definition_hash, data_json;
+  std::int64_t user_id = 0;
+  std::string organization_siret;
+};
+
+enum class WriteOutcome { Ok, NotFound, Stale, WrongState };
+
+struct WriteResult {
+  WriteOutcome outcome = WriteOutcome::Ok;
+  std::optional<Request> request;  // the stored request after the write (Ok), or as it is now (Stale, WrongState)
+};
+
+class UserRepository {
+ public:
+  virtual ~UserRepository() = default;
+  // Creates the user, or updates name and SIRET of the user with that email.
+  virtual User upsert_user(const std::string& email, const std::string& name, const std::string& siret) = 0;
+  virtual std::optional<User> find_user(std::int64_t id) = 0;
+};
+
+class SessionRepository {
+ public:
+  virtual ~SessionRepository() = default;
+  virtual Session create_session(std::optional<std::int64_t> user_id, std::int64_t ttl_seconds) = 0;
+  // The session if it exists and has not expired.
+  virtual std::optional<Session> find_session(const std::string& token) = 0;
+  virtual void delete_session(const std::string& token) = 0;
+  virtual void delete_expired_sessions() = 0;
+};
+
+class RequestRepository {
+ public:
+  virtual ~RequestRepository() = default;
+  virtual Request create_request(const NewRequest& request) = 0;
+  // Not found unless the request belongs to `organization_siret`.
+  virtual std::optional<Request> find_request(std::int64_t id, const std::string& organization_siret) = 0;
+  // Replaces the data of a draft whose version is `expected_version`.
+  virtual WriteResult update_draft(std::int64_t id, const std::string& organization_siret,
+                                   std::int64_t expected_version, const std::string& data_json) = 0;
+  // Moves a draft to Submitted, storing its final data, if its version is `expected_version`.
+  virtual WriteResult submit(std::int64_t id, const std::string& organization_siret, std::int64_t expected_version,
+                             const std::string& data_json) = 0;
+  // The organisation's requests (the user's own among them), newest first.
+  virtual std::vector<Request> list_requests(const std::string& organization_siret) = 0;
+};
+
+// One store implements all three (one database, one transaction scope).
+class Store : public UserRepository, public SessionRepository, public RequestRepository {
+ public:
+  // The schema version after migrations (for /healthz).
+  [[nodiscard]] virtual int schema_version() = 0;
+};
+
+}  // namespace formd::storage

@@ -1,0 +1,335 @@
+#include "storage/sqlite_store.h"
+
+#include <sys/random.h>
+
+#include <array>
+#include <cerrno>
+#include <chrono>
+#include <limits>
+#include <system_error>
+
+#include "storage/migrations.h"
+
+namespace formd::storage {
+
+namespace {
+
+using sqlite::Statement;
+
+constexpr int kBusyTimeoutMs = 5000;
+constexpr std::size_t kTokenBytes = 32;  // 256 bits
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// now + ttl without signed overflow (UB) for absurd TTLs.
+std::int64_t expiry(std::int64_t now, std::int64_t ttl_seconds) {
+  constexpr auto max = std::numeric_limits<std::int64_t>::max();
+  constexpr auto min = std::numeric_limits<std::int64_t>::min();
+  if (ttl_seconds > 0 && now > max - ttl_seconds) return max;
+  if (ttl_seconds < 0 && now < min - ttl_seconds) return min;
+  return now + ttl_seconds;
+}
+
+// ---- Opening ------------------------------------------------------------------
+
+void ensure_directory(const std::filesystem::path& dir) {
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error) throw StorageError("cannot create the data directory '" + dir.string() + "': " + error.message());
+  if (!std::filesystem::is_directory(dir, error)) {
+    throw StorageError("the data directory '" + dir.string() + "' is not a directory");
+  }
+}
+
+// WAL lets readers of other processes (backups, sqlite3 shell) run while
+// formd writes. It can be refused (e.g. some network file systems), and
+// then the store would silently run with different locking: refuse instead.
+void enable_wal(sqlite::Connection& db) {
+  Statement pragma(db, "PRAGMA journal_mode = WAL", "switching to WAL journal mode");
+  const std::string mode = pragma.step() ? pragma.text(0) : std::string();
+  pragma.run();
+  if (mode != "wal") {
+    throw StorageError("SQLite refused WAL journal mode (it stays in '" + mode +
+                       "' mode); is the data directory on a local file system?");
+  }
+}
+
+// PRAGMA foreign_keys is silently ignored inside a transaction: check it took.
+void enable_foreign_keys(sqlite::Connection& db) {
+  db.exec("PRAGMA foreign_keys = ON", "enabling foreign keys");
+  Statement check(db, "PRAGMA foreign_keys", "checking foreign keys");
+  if (!check.step() || check.int64(0) != 1) throw StorageError("SQLite did not enable foreign keys");
+}
+
+void configure_and_migrate(sqlite::Connection& db) {
+  // First, so that every following statement waits for a concurrent
+  // process (e.g. one migrating the same file) instead of failing.
+  db.exec(("PRAGMA busy_timeout = " + std::to_string(kBusyTimeoutMs)).c_str(), "setting the busy timeout");
+  enable_wal(db);
+  db.exec("PRAGMA synchronous = NORMAL", "setting synchronous mode");
+  // Migrations run with foreign keys off (see migrations.h).
+  db.exec("PRAGMA foreign_keys = OFF", "disabling foreign keys for migrations");
+  apply_migrations(db, embedded_migrations());
+  enable_foreign_keys(db);
+}
+
+// ---- Tokens -------------------------------------------------------------------
+
+std::string random_token() {
+  std::array<unsigned char, kTokenBytes> bytes{};
+  std::size_t filled = 0;
+  while (filled < bytes.size()) {
+    const ssize_t got = getrandom(bytes.data() + filled, bytes.size() - filled, 0);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      throw StorageError("cannot read random bytes for a session token: " +
+                         std::system_category().message(errno));
+    }
+    filled += static_cast<std::size_t>(got);
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string token;
+  token.reserve(bytes.size() * 2);
+  for (const unsigned char byte : bytes) {
+    token += kHex[byte >> 4];
+    token += kHex[byte & 0x0f];
+  }
+  return token;
+}
+
+// ---- Rows ---------------------------------------------------------------------
+
+User read_user(const Statement& row) {
+  return User{row.int64(0), row.text(1), row.text(2), row.text(3)};
+}
+
+// The column list read_request() expects, in this order.
+constexpr const char* kRequestColumns =
+    "id, form_uid, definition_id, definition_hash, state, data, user_id, organization_siret, version, created_at,"
+    " updated_at, submitted_at";
+
+Request read_request(const Statement& row) {
+  Request request;
+  request.id = row.int64(0);
+  request.form_uid = row.text(1);
+  request.definition_id = row.text(2);
+  request.definition_hash = row.text(3);
+  const std::string state = row.text(4);
+  const auto parsed = request_state_from_string(state);
+  // The CHECK constraint makes this a corrupt or foreign database.
+  if (!parsed) throw StorageError("request " + std::to_string(request.id) + " has an unknown state '" + state + "'");
+  request.state = *parsed;
+  request.data_json = row.text(5);
+  request.user_id = row.int64(6);
+  request.organization_siret = row.text(7);
+  request.version = row.int64(8);
+  request.created_at = row.int64(9);
+  request.updated_at = row.int64(10);
+  request.submitted_at = row.optional_int64(11);
+  return request;
+}
+
+// For INSERT/UPDATE ... RETURNING: the row, and the statement run to its end
+// so that its changes are complete before the transaction commits.
+template <typename Row, typename Read>
+std::optional<Row> returned_row(Statement& statement, Read read) {
+  std::optional<Row> row;
+  if (statement.step()) row = read(statement);
+  statement.run();
+  return row;
+}
+
+void insert_event(sqlite::Connection& db, std::int64_t request_id, const char* kind, std::optional<std::int64_t> user_id,
+                  std::int64_t now) {
+  Statement insert(db,
+                   "INSERT INTO authorization_request_events (request_id, kind, user_id, created_at)"
+                   " VALUES (?, ?, ?, ?)",
+                   "recording a request event");
+  insert.bind_all(request_id, kind, user_id, now).run();
+}
+
+}  // namespace
+
+// ---- Store --------------------------------------------------------------------
+
+std::unique_ptr<SqliteStore> SqliteStore::open(const std::filesystem::path& data_dir) {
+  ensure_directory(data_dir);
+  const std::filesystem::path file = data_dir / kFileName;
+  sqlite::Connection db = sqlite::Connection::open(file);  // names the path in its errors
+  try {
+    configure_and_migrate(db);
+  } catch (const StorageError& error) {
+    throw StorageError("cannot open the formd database '" + file.string() + "': " + error.what());
+  }
+  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db)));
+}
+
+int SqliteStore::schema_version() {
+  std::lock_guard lock(mutex_);
+  return applied_schema_version(db_);
+}
+
+// ---- Users --------------------------------------------------------------------
+
+User SqliteStore::upsert_user(const std::string& email, const std::string& name, const std::string& siret) {
+  std::lock_guard lock(mutex_);
+  Statement upsert(db_,
+                   "INSERT INTO users (email, name, organization_siret, created_at, updated_at)"
+                   " VALUES (?1, ?2, ?3, ?4, ?4)"
+                   " ON CONFLICT (email) DO UPDATE SET name = excluded.name,"
+                   " organization_siret = excluded.organization_siret, updated_at = excluded.updated_at"
+                   " RETURNING id, email, name, organization_siret",
+                   "saving a user");
+  upsert.bind_all(email, name, siret, unix_now());
+  auto user = returned_row<User>(upsert, read_user);
+  if (!user) throw StorageError("saving a user returned no row");
+  return *user;
+}
+
+std::optional<User> SqliteStore::find_user(std::int64_t id) {
+  std::lock_guard lock(mutex_);
+  Statement query(db_, "SELECT id, email, name, organization_siret FROM users WHERE id = ?", "reading a user");
+  query.bind_all(id);
+  if (!query.step()) return std::nullopt;
+  return read_user(query);
+}
+
+// ---- Sessions -----------------------------------------------------------------
+
+Session SqliteStore::create_session(std::optional<std::int64_t> user_id, std::int64_t ttl_seconds) {
+  const std::int64_t now = unix_now();
+  // Outside the lock: reading randomness needs no database.
+  Session session{random_token(), random_token(), user_id, expiry(now, ttl_seconds)};
+  std::lock_guard lock(mutex_);
+  Statement insert(db_,
+                   "INSERT INTO sessions (token, csrf_token, user_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+                   "creating a session");
+  insert.bind_all(session.token, session.csrf_token, session.user_id, now, session.expires_at).run();
+  return session;
+}
+
+std::optional<Session> SqliteStore::find_session(const std::string& token) {
+  std::lock_guard lock(mutex_);
+  Statement query(db_, "SELECT token, csrf_token, user_id, expires_at FROM sessions WHERE token = ? AND expires_at > ?",
+                  "reading a session");
+  query.bind_all(token, unix_now());
+  if (!query.step()) return std::nullopt;
+  return Session{query.text(0), query.text(1), query.optional_int64(2), query.int64(3)};
+}
+
+void SqliteStore::delete_session(const std::string& token) {
+  std::lock_guard lock(mutex_);
+  Statement remove(db_, "DELETE FROM sessions WHERE token = ?", "deleting a session");
+  remove.bind_all(token).run();
+}
+
+void SqliteStore::delete_expired_sessions() {
+  std::lock_guard lock(mutex_);
+  // The complement of find_session's "expires_at > now".
+  Statement remove(db_, "DELETE FROM sessions WHERE expires_at <= ?", "deleting expired sessions");
+  remove.bind_all(unix_now()).run();
+}
+
+// ---- Requests -----------------------------------------------------------------
+
+Request SqliteStore::create_request(const NewRequest& request) {
+  static const std::string sql =
+      "INSERT INTO authorization_requests (form_uid, definition_id, definition_hash, state, data, user_id,"
+      " organization_siret, version, created_at, updated_at) VALUES (?1, ?2, ?3, 'draft', ?4, ?5, ?6, 1, ?7, ?7)"
+      " RETURNING " +
+      std::string(kRequestColumns);
+  const std::int64_t now = unix_now();
+  std::lock_guard lock(mutex_);
+  sqlite::Transaction transaction(db_, "creating a request");
+  std::optional<Request> created;
+  {
+    Statement insert(db_, sql, "creating a request");
+    insert.bind_all(request.form_uid, request.definition_id, request.definition_hash, request.data_json,
+                    request.user_id, request.organization_siret, now);
+    created = returned_row<Request>(insert, read_request);
+  }
+  if (!created) throw StorageError("creating a request returned no row");
+  insert_event(db_, created->id, "created", request.user_id, now);
+  transaction.commit();
+  return *created;
+}
+
+std::optional<Request> SqliteStore::find_request(std::int64_t id, const std::string& organization_siret) {
+  std::lock_guard lock(mutex_);
+  return select_request(id, organization_siret);
+}
+
+std::optional<Request> SqliteStore::select_request(std::int64_t id, const std::string& organization_siret) {
+  static const std::string sql = "SELECT " + std::string(kRequestColumns) +
+                                 " FROM authorization_requests WHERE id = ? AND organization_siret = ?";
+  Statement query(db_, sql, "reading a request");
+  query.bind_all(id, organization_siret);
+  if (!query.step()) return std::nullopt;
+  return read_request(query);
+}
+
+WriteResult SqliteStore::update_draft(std::int64_t id, const std::string& organization_siret,
+                                      std::int64_t expected_version, const std::string& data_json) {
+  return write_draft(DraftWrite::Update, id, organization_siret, expected_version, data_json);
+}
+
+WriteResult SqliteStore::submit(std::int64_t id, const std::string& organization_siret, std::int64_t expected_version,
+                                const std::string& data_json) {
+  return write_draft(DraftWrite::Submit, id, organization_siret, expected_version, data_json);
+}
+
+// Check then write inside one BEGIN IMMEDIATE transaction: no other
+// connection can write between the check and the UPDATE. The UPDATE repeats
+// the version and state conditions anyway, so it can never overwrite a row
+// it did not check.
+WriteResult SqliteStore::write_draft(DraftWrite kind, std::int64_t id, const std::string& organization_siret,
+                                     std::int64_t expected_version, const std::string& data_json) {
+  static const std::string update_sql =
+      "UPDATE authorization_requests SET data = ?1, version = version + 1, updated_at = ?2"
+      " WHERE id = ?3 AND version = ?4 AND state = 'draft' RETURNING " +
+      std::string(kRequestColumns);
+  static const std::string submit_sql =
+      "UPDATE authorization_requests SET data = ?1, version = version + 1, updated_at = ?2, state = 'submitted',"
+      " submitted_at = ?2 WHERE id = ?3 AND version = ?4 AND state = 'draft' RETURNING " +
+      std::string(kRequestColumns);
+  const bool submitting = kind == DraftWrite::Submit;
+  const char* purpose = submitting ? "submitting a request" : "updating a draft";
+
+  const std::int64_t now = unix_now();
+  std::lock_guard lock(mutex_);
+  sqlite::Transaction transaction(db_, purpose);
+  std::optional<Request> current = select_request(id, organization_siret);
+  if (!current) return {WriteOutcome::NotFound, std::nullopt};
+  if (current->state != RequestState::Draft) return {WriteOutcome::WrongState, std::move(current)};
+  if (current->version != expected_version) return {WriteOutcome::Stale, std::move(current)};
+
+  std::optional<Request> written;
+  {
+    Statement update(db_, submitting ? submit_sql : update_sql, purpose);
+    update.bind_all(data_json, now, id, expected_version);
+    written = returned_row<Request>(update, read_request);
+  }
+  // Unreachable while the transaction holds the write lock; answered as
+  // the caller would understand it rather than as a failure.
+  if (!written) return {WriteOutcome::Stale, std::move(current)};
+  // The interface does not name who writes, so the event has no actor.
+  insert_event(db_, id, submitting ? "submitted" : "updated", std::nullopt, now);
+  transaction.commit();
+  return {WriteOutcome::Ok, std::move(written)};
+}
+
+std::vector<Request> SqliteStore::list_requests(const std::string& organization_siret) {
+  static const std::string sql = "SELECT " + std::string(kRequestColumns) +
+                                 " FROM authorization_requests WHERE organization_siret = ? ORDER BY id DESC";
+  std::lock_guard lock(mutex_);
+  Statement query(db_, sql, "listing requests");
+  query.bind_all(organization_siret);
+  std::vector<Request> requests;
+  while (query.step()) requests.push_back(read_request(query));
+  return requests;
+}
+
+}  // namespace formd::storage

@@ -1,0 +1,72 @@
+// The embedded store: one SQLite file, <data_dir>/formd.sqlite3.
+//
+// Contract: open() creates the data directory if needed, opens the file in
+// WAL mode with foreign keys on, a 5 s busy timeout and synchronous=NORMAL
+// (durable across a formd crash; the last commits may be lost on a power
+// cut, which WAL keeps consistent), then applies the missing migrations
+// (migrations.h). Any failure there throws StorageError naming the path; a
+// database written by a newer formd is refused, never modified.
+//
+// Threads: one connection guarded by one mutex. Every method locks it for
+// its whole duration, so each call is atomic with respect to the others and
+// the transactions of this process never wait on each other inside SQLite.
+// At formd's scale (form edits, a few writes a second) serialising is
+// cheaper than it looks: SQLite has a single writer anyway, and reads are
+// short indexed lookups. Several formd processes may share one file: every
+// write transaction is BEGIN IMMEDIATE and waits up to the busy timeout for
+// the lock, after which it fails with StorageError.
+//
+// Tokens are 32 bytes from getrandom(2), hex-encoded (64 characters); no
+// randomness, no session (StorageError). Times are unix seconds.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <utility>
+
+#include "storage/repository.h"
+#include "storage/sqlite.h"
+
+namespace formd::storage {
+
+class SqliteStore final : public Store {
+ public:
+  // The file name inside the data directory.
+  static constexpr const char* kFileName = "formd.sqlite3";
+
+  static std::unique_ptr<SqliteStore> open(const std::filesystem::path& data_dir);
+
+  User upsert_user(const std::string& email, const std::string& name, const std::string& siret) override;
+  std::optional<User> find_user(std::int64_t id) override;
+
+  Session create_session(std::optional<std::int64_t> user_id, std::int64_t ttl_seconds) override;
+  std::optional<Session> find_session(const std::string& token) override;
+  void delete_session(const std::string& token) override;
+  void delete_expired_sessions() override;
+
+  Request create_request(const NewRequest& request) override;
+  std::optional<Request> find_request(std::int64_t id, const std::string& organization_siret) override;
+  WriteResult update_draft(std::int64_t id, const std::string& organization_siret, std::int64_t expected_version,
+                           const std::string& data_json) override;
+  WriteResult submit(std::int64_t id, const std::string& organization_siret, std::int64_t expected_version,
+                     const std::string& data_json) override;
+  std::vector<Request> list_requests(const std::string& organization_siret) override;
+
+  int schema_version() override;
+
+ private:
+  enum class DraftWrite { Update, Submit };
+
+  explicit SqliteStore(sqlite::Connection db) : db_(std::move(db)) {}
+
+  // Both expect mutex_ held.
+  std::optional<Request> select_request(std::int64_t id, const std::string& organization_siret);
+  WriteResult write_draft(DraftWrite kind, std::int64_t id, const std::string& organization_siret,
+                          std::int64_t expected_version, const std::string& data_json);
+
+  std::mutex mutex_;
+  sqlite::Connection db_;  // guarded by mutex_
+};
+
+}  // namespace formd::storage

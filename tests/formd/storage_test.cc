@@ -1,0 +1,610 @@
+// formd_storage against real SQLite files: migrations, pragmas, users,
+// sessions, requests with ownership and optimistic concurrency, events, and
+// the error paths. Each test works in its own temporary directory; the
+// database is inspected with the storage's own SQLite wrappers.
+#include <catch2/catch.hpp>
+
+#include <stdlib.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <latch>
+#include <limits>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "storage/migrations.h"
+#include "storage/repository.h"
+#include "storage/sqlite.h"
+#include "storage/sqlite_store.h"
+
+namespace fs = std::filesystem;
+using formd::storage::NewRequest;
+using formd::storage::Request;
+using formd::storage::RequestState;
+using formd::storage::SqliteStore;
+using formd::storage::StorageError;
+using formd::storage::WriteOutcome;
+using formd::storage::WriteResult;
+namespace sqlite = formd::storage::sqlite;
+
+namespace {
+
+constexpr const char* kSiretA = "11111111111111";
+constexpr const char* kSiretB = "22222222222222";
+
+// A fresh directory under the system temp dir, removed with everything in it.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "formd-storage-XXXXXX").string();
+    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed for " + pattern);
+    path_ = pattern;
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  ~TempDir() {
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
+  [[nodiscard]] const fs::path& path() const { return path_; }
+  [[nodiscard]] fs::path db_file() const { return path_ / SqliteStore::kFileName; }
+
+ private:
+  fs::path path_;
+};
+
+std::int64_t now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// A second, independent connection to the store's file, for inspection.
+class Inspector {
+ public:
+  explicit Inspector(const fs::path& file) : db_(sqlite::Connection::open(file)) {}
+
+  std::int64_t integer(const std::string& sql) {
+    sqlite::Statement query(db_, sql, "inspecting (test)");
+    REQUIRE(query.step());
+    return query.int64(0);
+  }
+  std::string text(const std::string& sql) {
+    sqlite::Statement query(db_, sql, "inspecting (test)");
+    REQUIRE(query.step());
+    return query.text(0);
+  }
+  void exec(const char* sql) { db_.exec(sql, "modifying (test)"); }
+  sqlite::Connection& connection() { return db_; }
+
+ private:
+  sqlite::Connection db_;
+};
+
+int newest_embedded_version() { return formd::storage::embedded_migrations().back().version; }
+
+NewRequest new_request(std::int64_t user_id, const std::string& siret, const std::string& data = R"({"a":1})") {
+  NewRequest request;
+  request.form_uid = "api-particulier";
+  request.definition_id = "api_particulier";
+  request.definition_hash = "sha256:abc";
+  request.data_json = data;
+  request.user_id = user_id;
+  request.organization_siret = siret;
+  return request;
+}
+
+bool is_lower_hex_token(const std::string& token) {
+  return token.size() == 64 &&
+         std::all_of(token.begin(), token.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+}  // namespace
+
+// ---- Opening and migrations --------------------------------------------------
+
+TEST_CASE("open creates the data directory and applies every migration once", "[storage]") {
+  TempDir temp;
+  const fs::path data_dir = temp.path() / "nested" / "data";
+  std::int64_t user_id = 0;
+  std::int64_t applied_at = 0;
+  {
+    auto store = SqliteStore::open(data_dir);
+    REQUIRE(fs::is_regular_file(data_dir / "formd.sqlite3"));
+    REQUIRE(store->schema_version() == newest_embedded_version());
+    REQUIRE(store->schema_version() >= 1);
+    user_id = store->upsert_user("a@example.fr", "A", kSiretA).id;
+
+    Inspector inspect(data_dir / "formd.sqlite3");
+    const auto migrations = formd::storage::embedded_migrations();
+    REQUIRE(inspect.integer("SELECT COUNT(*) FROM schema_migrations") == static_cast<std::int64_t>(migrations.size()));
+    REQUIRE(inspect.integer("SELECT MIN(version) FROM schema_migrations") == 1);
+    REQUIRE(inspect.integer("SELECT MAX(version) FROM schema_migrations") == newest_embedded_version());
+    applied_at = inspect.integer("SELECT applied_at FROM schema_migrations WHERE version = 1");
+    REQUIRE(std::abs(applied_at - now_seconds()) < 60);
+  }
+  // Reopening applies nothing again and keeps the data.
+  auto store = SqliteStore::open(data_dir);
+  REQUIRE(store->schema_version() == newest_embedded_version());
+  const auto user = store->find_user(user_id);
+  REQUIRE(user);
+  REQUIRE(user->email == "a@example.fr");
+  Inspector inspect(data_dir / "formd.sqlite3");
+  REQUIRE(inspect.integer("SELECT COUNT(*) FROM schema_migrations") ==
+          static_cast<std::int64_t>(formd::storage::embedded_migrations().size()));
+  REQUIRE(inspect.integer("SELECT applied_at FROM schema_migrations WHERE version = 1") == applied_at);
+}
+
+TEST_CASE("the embedded migrations are numbered from 1 without gaps", "[storage]") {
+  const auto migrations = formd::storage::embedded_migrations();
+  REQUIRE(!migrations.empty());
+  for (std::size_t i = 0; i < migrations.size(); ++i) {
+    REQUIRE(migrations[i].version == static_cast<int>(i + 1));
+    REQUIRE(std::string(migrations[i].sql).find("CREATE TABLE") != std::string::npos);
+  }
+  REQUIRE(std::string(migrations[0].name) == "0001_initial.sql");
+}
+
+TEST_CASE("the database is in WAL mode with foreign keys enforced", "[storage]") {
+  TempDir temp;
+  auto store = SqliteStore::open(temp.path());
+  Inspector inspect(temp.db_file());
+  REQUIRE(inspect.text("PRAGMA journal_mode") == "wal");
+  // foreign_keys is per connection: observe it through the store. A session
+  // of a user that does not exist violates sessions.user_id.
+  REQUIRE_THROWS_AS(store->create_session(424242, 60), StorageError);
+  REQUIRE(inspect.integer("SELECT COUNT(*) FROM sessions") == 0);
+}
+
+TEST_CASE("several stores opening one new file at once migrate it once", "[storage]") {
+  TempDir temp;
+  constexpr int kOpeners = 6;
+  std::latch start(kOpeners);
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kOpeners; ++i) {
+    threads.emplace_back([&] {
+      start.arrive_and_wait();
+      try {
+        auto store = SqliteStore::open(temp.path());
+        if (store->schema_version() != newest_embedded_version()) ++failures;
+      } catch (const StorageError&) {
+        ++failures;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  REQUIRE(failures == 0);
+  Inspector inspect(temp.db_file());
+  REQUIRE(inspect.integer("SELECT COUNT(*) FROM schema_migrations") ==
+          static_cast<std::int64_t>(formd::storage::embedded_migrations().size()));
+}
+
+TEST_CASE("a database from a newer formd is refused and left alone", "[storage]") {
+  TempDir temp;
+  SqliteStore::open(temp.path());
+  {
+    Inspector inspect(temp.db_file());
+    inspect.exec("INSERT INTO schema_migrations (version, applied_at) VALUES (999, 0)");
+  }
+  const std::string expected = "database schema version 999 is newer than this formd (" +
+                               std::to_string(newest_embedded_version()) + ")";
+  try {
+    SqliteStore::open(temp.path());
+    FAIL("open should have thrown");
+  } catch (const StorageError& error) {
+    const std::string message = error.what();
+    REQUIRE_THAT(message, Catch::Contains(expected));
+    REQUIRE_THAT(message, Catch::Contains(temp.db_file().string()));
+  }
+  Inspector inspect(temp.db_file());
+  REQUIRE(inspect.integer("SELECT MAX(version) FROM schema_migrations") == 999);
+}
+
+TEST_CASE("a data directory that cannot be created is a StorageError naming it", "[storage]") {
+  TempDir temp;
+  const fs::path file = temp.path() / "plain-file";
+  std::ofstream(file) << "not a directory";
+  const fs::path data_dir = file / "data";
+  try {
+    SqliteStore::open(data_dir);
+    FAIL("open should have thrown");
+  } catch (const StorageError& error) {
+    REQUIRE_THAT(std::string(error.what()), Catch::Contains(data_dir.string()));
+    REQUIRE_THAT(std::string(error.what()), Catch::Contains("cannot create the data directory"));
+  }
+  // The data directory itself being a regular file.
+  REQUIRE_THROWS_WITH(SqliteStore::open(file), Catch::Contains(file.string()));
+}
+
+TEST_CASE("a file that is not a SQLite database is a StorageError naming it", "[storage]") {
+  TempDir temp;
+  std::ofstream(temp.db_file()) << std::string(4096, 'x');
+  REQUIRE_THROWS_WITH(SqliteStore::open(temp.path()), Catch::Contains(temp.db_file().string()) &&
+                                                          Catch::Contains("not a database"));
+}
+
+// ---- Users ---------------------------------------------------------------------
+
+TEST_CASE("upsert_user creates, then updates name and SIRET by email", "[storage]") {
+  TempDir temp;
+  auto store = SqliteStore::open(temp.path());
+  const auto created = store->upsert_user("jeanne@example.fr", "Jeanne", kSiretA);
+  REQUIRE(created.id > 0);
+  REQUIRE(created.email == "jeanne@example.fr");
+  REQUIRE(created.name == "Jeanne");
+  REQUIRE(created.organization_siret == kSiretA);
+
+  const auto updated = store->upsert_user("jeanne@example.fr", "Jeanne D.", kSiretB);
+  REQUIRE(updated.id == created.id);
+  REQUIRE(updated.name == "Jeanne D.");
+  REQUIRE(updated.organization_siret == kSiretB);
+
+  const auto found = store->find_user(created.id);
+  REQUIRE(found);
+  REQUIRE(found->name == "Jeanne D.");
+  REQUIRE(found->organization_siret == kSiretB);
+
+  const auto other = store->upsert_user("paul@example.fr", "Paul", kSiretA);
+  REQUIRE(other.id != created.id);
+  REQUIRE_FALSE(store->find_user(created.id + other.id + 100));
+
+  Inspector inspect(temp.db_file());
+  REQUIRE(inspect.integer("SELECT COUNT(*) FROM users") == 2);
+}
+
+TEST_CASE("user text round-trips exactly, quotes and UTF-8 included", "[storage]") {
+  TempDir temp;
+  auto store = SqliteStore::open(temp.path());
+  const std::string name = "Zoé O'Brien \"'); DROP TABLE users; --";
+  const auto user = store->upsert_user("zoe@example.fr", name, "");
+  REQUIRE(store->find_user(user.id)->name == name);
+  REQUIRE(store->find_user(user.id)->organization_siret.empty());
+}
+
+// ---- Sessions ------------------------------------------------------------------
+
+TEST_CASE("sessions are created with random tokens and found until they expire", "[storage]") {
+  TempDir temp;
+  auto store = SqliteStore::open(temp.path());
+  const auto user = store->upsert_user("a@example.fr", "A", kSiretA);
+
+  const auto anonymous = store->create_session(std::nullopt, 3600);
+  const auto signed_in = store->create_session(user.id, 3600);
+  REQUIRE(is_lower_hex_token(anonymous.token));
+  REQUIRE(is_lower_hex_token(anonymous.csrf_token));
+  REQUIRE(anonymous.token != anonymous.csrf_token);
+  REQUIRE(anonymous.token != signed_in.token);
+  REQUIRE(anonymous.csrf_token != signed_in.csrf_token);
+  REQUIRE(std::abs(anonymous.expires_at - (now_seconds() + 3600)) <= 5);
+
+  const auto found = store->find_session(signed_in.token);
+  REQUIRE(found);
+  REQUIRE(found->token == signed_in.token);
+  REQUIRE(found->csrf_token == signed_in.csrf_token);
+  REQUIRE(found->user_id == user.id);
+  REQUIRE(found->expires_at == signed_in.expires_at);
+  const auto found_anonymous = store->find_session(anonymous.token);
+  REQUIRE(found_anonymous);
+  REQUIRE_FALSE(found_anonymous->user_id.has_value());
+
+  REQUIRE_FALSE(store->find_session("unknown"));
+  REQUIRE_FALSE(store->find_session(""));
+
+  store->delete_session(signed_in.token);
+  REQUIRE_FALSE(store->find_session(signed_in.token));
+  REQUIRE(store->find_session(anonymous.token));
+}
+
+TEST_CASE("expired sessions are not found and delete_expired_sessions removes only them", "[storage]") {
+  TempDir temp;
+  auto store = SqliteStore::open(temp.path());
+  const auto expired = store->create_session(std::nullopt, -1);
+  const auto expiring_now = store->create_session(std::nullopt, 0);
+  const auto live = store->create_session(std::nullopt, 600);
+  REQUIRE_FALSE(store->find_session(expired.token));
+  REQUIRE_FALSE(store->find_session(expiring_now.token));
+  REQUIRE(store->find_session(live.token));
+
+  Inspector inspect(temp.db_file());
+  REQUIRE(inspect.integer("SELECT COUNT(*) FROM sessions") == 3);
+  store->delete_expired_sessions();
+  REQUIRE(inspect.integer("SELECT COUNT(*) FROM sessions") == 1);
+  REQUIRE(store->find_session(live.token));
+}
+
+TEST_CASE("an absurd session TTL saturates instead of overflowing", "[storage]") {
+  TempDir temp;
+  auto store = SqliteStore::open(temp.path());
+  const auto session = store->create_session(std::nullopt, std::numeric_limits<std::int64_t>::max());
+  REQUIRE(session.expires_at == std::numeric_limits<std::int64_t>::max());
+  REQUIRE(store->find_session(session.token));
+}
+
+// ---- Requests ------------------------------------------------------------------
+
+TEST_CASE("create_request stores a draft at version 1 that its organisation finds", "[storage]") {
+  TempDir temp;
+  auto store = SqliteStore::open(temp.path());
+  const auto user = store->upsert_user("a@example.fr", "A", kSiretA);
+  const auto created = store->create_request(new_request(user.id, kSiretA, R"({"intitule":"Mon projet"})"));
+  REQUIRE(created.id > 0);
+  REQUIRE(created.form_uid == "api-particulier");
+  REQUIRE(created.definition_id == "api_particulier");
+  REQUIRE(created.definition_hash == "sha256:abc");
+  REQUIRE(created.state == RequestState::Draft);
+  REQUIRE(created.data_json == R"({"intitule":"Mon projet"})");
+  REQUIRE(created.user_id == user.id);
+  REQUIRE(created.organization_siret == kSiretA);
+  REQUIRE(created.version == 1);
+  REQUIRE(std::abs(created.created_at - now_seconds()) <= 5);
+  REQUIRE(created.updated_at == created.created_at);
+  REQUIRE_FALSE(created.submitted_at);
+
+  const auto found = store->find_request(created.id, kSiretA);
+  REQUIRE(found);
+  REQUIRE(found->id == created.id);
+  REQUIRE(found->data_json == created.data_json);
+  REQUIRE(found->version == 1);
+  REQUIRE(found->state == RequestState::Draft);
+  REQUIRE(found->created_at == created.created_at);
+
+  REQUIRE_FALSE(store->find_request(created.id + 1, kSiretA));
+}
+
+TEST_CASE("a request of another organisation is not found, read or written", "[storage]") {
+  TempDir temp;
+  auto store = SqliteStore::open(temp.path());
+  const auto user = store->upsert_user("a@example.fr", "A", kSiretA);
+  const auto created = store->create_request(new_request(user.id, kSiretA));
+
+  REQUIRE_FALSE(store->find_request(created.id, kSiretB));
+  const WriteResult update = store->update_draft(created.id, kSiretB, 1, R"({"stolen":true})");
+  REQUIRE(update.outcome == WriteOutcome::NotFound);
+  REQUIRE_FALSE(update.request);
+  const WriteResult submit = store->submit(created.id, kSiretB, 1, R"({"stolen":true})");
+  REQUIRE(submit.outcome == WriteOutcome::NotFound);
+  REQUIRE_FALSE(submit.request);
+  REQUIRE(store->list_requests(kSiretB).empty());
+
+  const auto unchanged = store->find_request(created.id, kSiretA);
+  REQUIRE(unchanged->data_json == R"({"a":1})");
+  REQUIRE(unchanged->version == 1);
+  REQUIRE(unchanged->state == RequestState::Draft);
+  // Unknown ids answer the same as another organisation's.
+  REQUIRE(store->update_draft(created.id + 1000, kSiretA, 1, "{}").outcome == WriteOutcome::NotFound);
+}
+
+TEST_CASE("update_draft replaces the data and bumps the version", "[storage]") {
+  TempDir temp;
+  auto store = SqliteStore::open(temp.path());
+  const auto user = store->upsert_user("a@example.fr", "A", kSiretA);
+  const auto created = store->create_request(new_request(user.id, kSiretA));
+
+  const WriteResult first = store->update_draft(created.id, kSiretA, 1, R"({"a":2})");
+  REQUIRE(first.outcome == WriteOutcome::Ok);
+  REQUIRE(first.request);
+  REQUIRE(first.request->version == 2);
+  REQUIRE(first.request->data_json == R"({"a":2})");
+  REQUIRE(first.request->state == RequestState::Draft);
+  REQUIRE(first.request->updated_at >= created.created_at);
+  REQUIRE(first.request->created_at == created.created_at);
+  REQUIRE_FALSE(first.request->submitted_at);
+
+  const WriteResult second = store->update_draft(created.id, kSiretA, 2, R"({"a":3})");
+  REQUIRE(second.outcome == WriteOutcome::Ok);
+  REQUIRE(second.request->version == 3);
+
+  const auto found = store->find_request(created.id, kSiretA);
+  REQUIRE(found->version == 3);
+  REQUIRE(found->data_json == R"({"a":3})");
+}
+
+TEST_CASE("a write based on an old version is Stale and changes nothing", "[storage]") {
+  TempDir temp;
+  auto store = SqliteStore::open(temp.path());
+  const auto user = store->upsert_user("a@example.fr", "A", kSiretA);
+  const auto created = store->create_request(new_request(user.id, kSiretA));
+  REQUIRE(store->update_draft(created.id, kSiretA, 1, R"({"a":"mine"})").outcome == WriteOutcome::Ok);
+
+  const WriteResult stale = store->update_draft(created.id, kSiretA, 1, R"({"a":"theirs"})");
+  REQUIRE(stale.outcome == WriteOutcome::Stale);
+  REQUIRE(stale.request);
+  REQUIRE(stale.request->version == 2);
+  REQUIRE(stale.request->data_json == R"({"a":"mine"})");
+
+  const WriteResult future = store->submit(created.id, kSiretA, 7, R"({"a":"theirs"})");
+  REQUIRE(future.outcome == WriteOutcome::Stale);
+  REQUIRE(future.request->state == RequestState::Draft);
+
+  const auto found = store->find_request(created.id, kSiretA);
+  REQUIRE(found->version == 2);
+  REQUIRE(found->data_json == R"({"a":"mine"})");
+  REQUIRE(found->state == RequestState::Draft);
+}
+
+TEST_CASE("submit moves a draft to submitted, and later writes are WrongState", "[storage]") {
+  TempDir temp;
+  auto store = SqliteStore::open(temp.path());
+  const auto user = store->upsert_user("a@example.fr", "A", kSiretA);
+  const auto created = store->create_request(new_request(user.id, kSiretA));
+
+  const WriteResult submitted = store->submit(created.id, kSiretA, 1, R"({"a":"final"})");
+  REQUIRE(submitted.outcome == WriteOutcome::Ok);
+  REQUIRE(submitted.request->state == RequestState::Submitted);
+  REQUIRE(submitted.request->version == 2);
+  REQUIRE(submitted.request->data_json == R"({"a":"final"})");
+  REQUIRE(submitted.request->submitted_at);
+  REQUIRE(*submitted.request->submitted_at == submitted.request->updated_at);
+  REQUIRE(std::abs(*submitted.request->submitted_at - now_seconds()) <= 5);
+
+  const WriteResult update = store->update_draft(created.id, kSiretA, 2, R"({"a":"late"})");
+  REQUIRE(update.outcome == WriteOutcome::WrongState);
+  REQUIRE(update.request);
+  REQUIRE(update.request->state == RequestState::Submitted);
+  REQUIRE(update.request->data_json == R"({"a":"final"})");
+  // The state is checked before the version.
+  REQUIRE(store->submit(created.id, kSiretA, 1, "{}").outcome == WriteOutcome::WrongState);
+  REQUIRE(store->submit(created.id, kSiretA, 2, "{}").outcome == WriteOutcome::WrongState);
+
+  const auto found = store->find_request(created.id, kSiretA);
+  REQUIRE(found->state == RequestState::Submitted);
+  REQUIRE(found->version == 2);
+  REQUIRE(found->submitted_at == submitted.request->submitted_at);
+}
+
+TEST_CASE("list_requests returns one organisation's requests, newest first", "[storage]") {
+  TempDir temp;
+  auto store = SqliteStore::open(temp.path());
+  const auto alice = store->upsert_user("alice@example.fr", "Alice", kSiretA);
+  const auto bob = store->upsert_user("bob@example.fr", "Bob", kSiretB);
+  const auto carol = store->upsert_user("carol@example.fr", "Carol", kSiretA);
+  const auto a1 = store->create_request(new_request(alice.id, kSiretA));
+  const auto b1 = store->create_request(new_request(bob.id, kSiretB));
+  const auto a2 = store->create_request(new_request(carol.id, kSiretA));
+  const auto a3 = store->create_request(new_request(alice.id, kSiretA));
+  // Writing an old request does not move it up.
+  REQUIRE(store->update_draft(a1.id, kSiretA, 1, R"({"a":9})").outcome == WriteOutcome::Ok);
+
+  const auto list_a = store->list_requests(kSiretA);
+  REQUIRE(list_a.size() == 3);
+  REQUIRE(list_a[0].id == a3.id);
+  REQUIRE(list_a[1].id == a2.id);
+  REQUIRE(list_a[2].id == a1.id);
+  REQUIRE(list_a[2].version == 2);
+  REQUIRE(list_a[2].data_json == R"({"a":9})");
+  REQUIRE(list_a[1].user_id == carol.id);
+
+  const auto list_b = store->list_requests(kSiretB);
+  REQUIRE(list_b.size() == 1);
+  REQUIRE(list_b[0].id == b1.id);
+  REQUIRE(store->list_requests("33333333333333").empty());
+}
+
+TEST_CASE("every request write records its event in the same transaction", "[storage]") {
+  TempDir temp;
+  auto store = SqliteStore::open(temp.path());
+  const auto user = store->upsert_user("a@example.fr", "A", kSiretA);
+  const auto created = store->create_request(new_request(user.id, kSiretA));
+  REQUIRE(store->update_draft(created.id, kSiretA, 1, R"({"a":2})").outcome == WriteOutcome::Ok);
+  // Refused writes leave no event.
+  REQUIRE(store->update_draft(created.id, kSiretA, 1, R"({"a":3})").outcome == WriteOutcome::Stale);
+  REQUIRE(store->update_draft(created.id, kSiretB, 2, R"({"a":3})").outcome == WriteOutcome::NotFound);
+  REQUIRE(store->submit(created.id, kSiretA, 2, R"({"a":4})").outcome == WriteOutcome::Ok);
+  REQUIRE(store->submit(created.id, kSiretA, 3, R"({"a":5})").outcome == WriteOutcome::WrongState);
+
+  Inspector inspect(temp.db_file());
+  sqlite::Statement events(inspect.connection(),
+                           "SELECT request_id, kind, user_id, created_at FROM authorization_request_events ORDER BY id",
+                           "reading events (test)");
+  std::vector<std::string> kinds;
+  std::vector<std::optional<std::int64_t>> actors;
+  while (events.step()) {
+    REQUIRE(events.int64(0) == created.id);
+    REQUIRE(std::abs(events.int64(3) - now_seconds()) <= 5);
+    kinds.push_back(events.text(1));
+    actors.push_back(events.optional_int64(2));
+  }
+  REQUIRE(kinds == std::vector<std::string>{"created", "updated", "submitted"});
+  REQUIRE(actors == std::vector<std::optional<std::int64_t>>{user.id, std::nullopt, std::nullopt});
+}
+
+TEST_CASE("a failing write rolls back the request and its event together", "[storage]") {
+  TempDir temp;
+  auto store = SqliteStore::open(temp.path());
+  const auto user = store->upsert_user("a@example.fr", "A", kSiretA);
+  // data must be JSON (CHECK json_valid): the insert fails inside the transaction.
+  REQUIRE_THROWS_WITH(store->create_request(new_request(user.id, kSiretA, "{not json")),
+                      Catch::Contains("creating a request"));
+  const auto created = store->create_request(new_request(user.id, kSiretA));
+  REQUIRE_THROWS_AS(store->update_draft(created.id, kSiretA, 1, "[unclosed"), StorageError);
+
+  // The store is still usable and nothing half-written remains.
+  const auto found = store->find_request(created.id, kSiretA);
+  REQUIRE(found->version == 1);
+  REQUIRE(found->data_json == R"({"a":1})");
+  REQUIRE(store->list_requests(kSiretA).size() == 1);
+  Inspector inspect(temp.db_file());
+  REQUIRE(inspect.integer("SELECT COUNT(*) FROM authorization_request_events") == 1);
+  REQUIRE(store->update_draft(created.id, kSiretA, 1, R"({"a":2})").outcome == WriteOutcome::Ok);
+}
+
+TEST_CASE("request states have DataPass's spellings", "[storage]") {
+  using formd::storage::request_state_from_string;
+  using formd::storage::to_string;
+  REQUIRE(std::string(to_string(RequestState::Draft)) == "draft");
+  REQUIRE(std::string(to_string(RequestState::Submitted)) == "submitted");
+  REQUIRE(request_state_from_string("draft") == RequestState::Draft);
+  REQUIRE(request_state_from_string("submitted") == RequestState::Submitted);
+  REQUIRE_FALSE(request_state_from_string("Draft"));
+  REQUIRE_FALSE(request_state_from_string(""));
+}
+
+// ---- Concurrency ---------------------------------------------------------------
+
+namespace {
+
+// Every thread writes the same draft based on version 1, all released at
+// once; `store_for(i)` picks the store thread i uses.
+template <typename StoreFor>
+void race_on_one_draft(StoreFor store_for, std::int64_t id, int threads_count, std::vector<WriteOutcome>& outcomes) {
+  outcomes.assign(static_cast<std::size_t>(threads_count), WriteOutcome::NotFound);
+  std::latch start(threads_count);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < threads_count; ++i) {
+    threads.emplace_back([&, i] {
+      start.arrive_and_wait();
+      const std::string data = R"({"writer":)" + std::to_string(i) + "}";
+      outcomes[static_cast<std::size_t>(i)] = store_for(i).update_draft(id, kSiretA, 1, data).outcome;
+    });
+  }
+  for (auto& thread : threads) thread.join();
+}
+
+}  // namespace
+
+TEST_CASE("concurrent updates of one version: exactly one wins, the others are Stale", "[storage]") {
+  TempDir temp;
+  auto store = SqliteStore::open(temp.path());
+  const auto user = store->upsert_user("a@example.fr", "A", kSiretA);
+  const auto created = store->create_request(new_request(user.id, kSiretA));
+
+  constexpr int kThreads = 16;
+  std::vector<WriteOutcome> outcomes;
+  race_on_one_draft([&](int) -> SqliteStore& { return *store; }, created.id, kThreads, outcomes);
+
+  REQUIRE(std::count(outcomes.begin(), outcomes.end(), WriteOutcome::Ok) == 1);
+  REQUIRE(std::count(outcomes.begin(), outcomes.end(), WriteOutcome::Stale) == kThreads - 1);
+  const auto winner = static_cast<int>(std::find(outcomes.begin(), outcomes.end(), WriteOutcome::Ok) - outcomes.begin());
+  const auto found = store->find_request(created.id, kSiretA);
+  REQUIRE(found->version == 2);
+  REQUIRE(found->data_json == R"({"writer":)" + std::to_string(winner) + "}");
+  Inspector inspect(temp.db_file());
+  REQUIRE(inspect.integer("SELECT COUNT(*) FROM authorization_request_events WHERE kind = 'updated'") == 1);
+}
+
+TEST_CASE("two stores on one file (two processes) also let exactly one update win", "[storage]") {
+  TempDir temp;
+  auto first = SqliteStore::open(temp.path());
+  auto second = SqliteStore::open(temp.path());
+  const auto user = first->upsert_user("a@example.fr", "A", kSiretA);
+  const auto created = first->create_request(new_request(user.id, kSiretA));
+  REQUIRE(second->find_request(created.id, kSiretA));
+
+  constexpr int kThreads = 12;
+  std::vector<WriteOutcome> outcomes;
+  race_on_one_draft([&](int i) -> SqliteStore& { return i % 2 == 0 ? *first : *second; }, created.id, kThreads,
+                    outcomes);
+
+  REQUIRE(std::count(outcomes.begin(), outcomes.end(), WriteOutcome::Ok) == 1);
+  REQUIRE(std::count(outcomes.begin(), outcomes.end(), WriteOutcome::Stale) == kThreads - 1);
+  REQUIRE(first->find_request(created.id, kSiretA)->version == 2);
+  REQUIRE(second->find_request(created.id, kSiretA)->version == 2);
+}
