@@ -366,10 +366,10 @@ TEST_CASE("a request of another organisation is not found, read or written", "[s
   const auto created = store->create_request(new_request(user.id, kSiretA));
 
   REQUIRE_FALSE(store->find_request(created.id, kSiretB));
-  const WriteResult update = store->update_draft(created.id, kSiretB, 1, R"({"stolen":true})");
+  const WriteResult update = store->update_draft(created.id, kSiretB, 1, R"({"stolen":true})", std::nullopt);
   REQUIRE(update.outcome == WriteOutcome::NotFound);
   REQUIRE_FALSE(update.request);
-  const WriteResult submit = store->submit(created.id, kSiretB, 1, R"({"stolen":true})");
+  const WriteResult submit = store->submit(created.id, kSiretB, 1, R"({"stolen":true})", std::nullopt);
   REQUIRE(submit.outcome == WriteOutcome::NotFound);
   REQUIRE_FALSE(submit.request);
   REQUIRE(store->list_requests(kSiretB).empty());
@@ -379,7 +379,7 @@ TEST_CASE("a request of another organisation is not found, read or written", "[s
   REQUIRE(unchanged->version == 1);
   REQUIRE(unchanged->state == RequestState::Draft);
   // Unknown ids answer the same as another organisation's.
-  REQUIRE(store->update_draft(created.id + 1000, kSiretA, 1, "{}").outcome == WriteOutcome::NotFound);
+  REQUIRE(store->update_draft(created.id + 1000, kSiretA, 1, "{}", std::nullopt).outcome == WriteOutcome::NotFound);
 }
 
 TEST_CASE("update_draft replaces the data and bumps the version", "[storage]") {
@@ -388,7 +388,7 @@ TEST_CASE("update_draft replaces the data and bumps the version", "[storage]") {
   const auto user = store->upsert_user("a@example.fr", "A", kSiretA);
   const auto created = store->create_request(new_request(user.id, kSiretA));
 
-  const WriteResult first = store->update_draft(created.id, kSiretA, 1, R"({"a":2})");
+  const WriteResult first = store->update_draft(created.id, kSiretA, 1, R"({"a":2})", std::nullopt);
   REQUIRE(first.outcome == WriteOutcome::Ok);
   REQUIRE(first.request);
   REQUIRE(first.request->version == 2);
@@ -398,7 +398,7 @@ TEST_CASE("update_draft replaces the data and bumps the version", "[storage]") {
   REQUIRE(first.request->created_at == created.created_at);
   REQUIRE_FALSE(first.request->submitted_at);
 
-  const WriteResult second = store->update_draft(created.id, kSiretA, 2, R"({"a":3})");
+  const WriteResult second = store->update_draft(created.id, kSiretA, 2, R"({"a":3})", std::nullopt);
   REQUIRE(second.outcome == WriteOutcome::Ok);
   REQUIRE(second.request->version == 3);
 
@@ -412,15 +412,15 @@ TEST_CASE("a write based on an old version is Stale and changes nothing", "[stor
   auto store = SqliteStore::open(temp.path());
   const auto user = store->upsert_user("a@example.fr", "A", kSiretA);
   const auto created = store->create_request(new_request(user.id, kSiretA));
-  REQUIRE(store->update_draft(created.id, kSiretA, 1, R"({"a":"mine"})").outcome == WriteOutcome::Ok);
+  REQUIRE(store->update_draft(created.id, kSiretA, 1, R"({"a":"mine"})", std::nullopt).outcome == WriteOutcome::Ok);
 
-  const WriteResult stale = store->update_draft(created.id, kSiretA, 1, R"({"a":"theirs"})");
+  const WriteResult stale = store->update_draft(created.id, kSiretA, 1, R"({"a":"theirs"})", std::nullopt);
   REQUIRE(stale.outcome == WriteOutcome::Stale);
   REQUIRE(stale.request);
   REQUIRE(stale.request->version == 2);
   REQUIRE(stale.request->data_json == R"({"a":"mine"})");
 
-  const WriteResult future = store->submit(created.id, kSiretA, 7, R"({"a":"theirs"})");
+  const WriteResult future = store->submit(created.id, kSiretA, 7, R"({"a":"theirs"})", std::nullopt);
   REQUIRE(future.outcome == WriteOutcome::Stale);
   REQUIRE(future.request->state == RequestState::Draft);
 
@@ -436,7 +436,7 @@ TEST_CASE("submit moves a draft to submitted, and later writes are WrongState", 
   const auto user = store->upsert_user("a@example.fr", "A", kSiretA);
   const auto created = store->create_request(new_request(user.id, kSiretA));
 
-  const WriteResult submitted = store->submit(created.id, kSiretA, 1, R"({"a":"final"})");
+  const WriteResult submitted = store->submit(created.id, kSiretA, 1, R"({"a":"final"})", std::nullopt);
   REQUIRE(submitted.outcome == WriteOutcome::Ok);
   REQUIRE(submitted.request->state == RequestState::Submitted);
   REQUIRE(submitted.request->version == 2);
@@ -445,14 +445,14 @@ TEST_CASE("submit moves a draft to submitted, and later writes are WrongState", 
   REQUIRE(*submitted.request->submitted_at == submitted.request->updated_at);
   REQUIRE(std::abs(*submitted.request->submitted_at - now_seconds()) <= 5);
 
-  const WriteResult update = store->update_draft(created.id, kSiretA, 2, R"({"a":"late"})");
+  const WriteResult update = store->update_draft(created.id, kSiretA, 2, R"({"a":"late"})", std::nullopt);
   REQUIRE(update.outcome == WriteOutcome::WrongState);
   REQUIRE(update.request);
   REQUIRE(update.request->state == RequestState::Submitted);
   REQUIRE(update.request->data_json == R"({"a":"final"})");
   // The state is checked before the version.
-  REQUIRE(store->submit(created.id, kSiretA, 1, "{}").outcome == WriteOutcome::WrongState);
-  REQUIRE(store->submit(created.id, kSiretA, 2, "{}").outcome == WriteOutcome::WrongState);
+  REQUIRE(store->submit(created.id, kSiretA, 1, "{}", std::nullopt).outcome == WriteOutcome::WrongState);
+  REQUIRE(store->submit(created.id, kSiretA, 2, "{}", std::nullopt).outcome == WriteOutcome::WrongState);
 
   const auto found = store->find_request(created.id, kSiretA);
   REQUIRE(found->state == RequestState::Submitted);
@@ -471,7 +471,7 @@ TEST_CASE("list_requests returns one organisation's requests, newest first", "[s
   const auto a2 = store->create_request(new_request(carol.id, kSiretA));
   const auto a3 = store->create_request(new_request(alice.id, kSiretA));
   // Writing an old request does not move it up.
-  REQUIRE(store->update_draft(a1.id, kSiretA, 1, R"({"a":9})").outcome == WriteOutcome::Ok);
+  REQUIRE(store->update_draft(a1.id, kSiretA, 1, R"({"a":9})", std::nullopt).outcome == WriteOutcome::Ok);
 
   const auto list_a = store->list_requests(kSiretA);
   REQUIRE(list_a.size() == 3);
@@ -493,12 +493,12 @@ TEST_CASE("every request write records its event in the same transaction", "[sto
   auto store = SqliteStore::open(temp.path());
   const auto user = store->upsert_user("a@example.fr", "A", kSiretA);
   const auto created = store->create_request(new_request(user.id, kSiretA));
-  REQUIRE(store->update_draft(created.id, kSiretA, 1, R"({"a":2})").outcome == WriteOutcome::Ok);
+  REQUIRE(store->update_draft(created.id, kSiretA, 1, R"({"a":2})", std::nullopt).outcome == WriteOutcome::Ok);
   // Refused writes leave no event.
-  REQUIRE(store->update_draft(created.id, kSiretA, 1, R"({"a":3})").outcome == WriteOutcome::Stale);
-  REQUIRE(store->update_draft(created.id, kSiretB, 2, R"({"a":3})").outcome == WriteOutcome::NotFound);
-  REQUIRE(store->submit(created.id, kSiretA, 2, R"({"a":4})").outcome == WriteOutcome::Ok);
-  REQUIRE(store->submit(created.id, kSiretA, 3, R"({"a":5})").outcome == WriteOutcome::WrongState);
+  REQUIRE(store->update_draft(created.id, kSiretA, 1, R"({"a":3})", std::nullopt).outcome == WriteOutcome::Stale);
+  REQUIRE(store->update_draft(created.id, kSiretB, 2, R"({"a":3})", std::nullopt).outcome == WriteOutcome::NotFound);
+  REQUIRE(store->submit(created.id, kSiretA, 2, R"({"a":4})", std::nullopt).outcome == WriteOutcome::Ok);
+  REQUIRE(store->submit(created.id, kSiretA, 3, R"({"a":5})", std::nullopt).outcome == WriteOutcome::WrongState);
 
   Inspector inspect(temp.db_file());
   sqlite::Statement events(inspect.connection(),
@@ -524,7 +524,7 @@ TEST_CASE("a failing write rolls back the request and its event together", "[sto
   REQUIRE_THROWS_WITH(store->create_request(new_request(user.id, kSiretA, "{not json")),
                       Catch::Contains("creating a request"));
   const auto created = store->create_request(new_request(user.id, kSiretA));
-  REQUIRE_THROWS_AS(store->update_draft(created.id, kSiretA, 1, "[unclosed"), StorageError);
+  REQUIRE_THROWS_AS(store->update_draft(created.id, kSiretA, 1, "[unclosed", std::nullopt), StorageError);
 
   // The store is still usable and nothing half-written remains.
   const auto found = store->find_request(created.id, kSiretA);
@@ -533,7 +533,7 @@ TEST_CASE("a failing write rolls back the request and its event together", "[sto
   REQUIRE(store->list_requests(kSiretA).size() == 1);
   Inspector inspect(temp.db_file());
   REQUIRE(inspect.integer("SELECT COUNT(*) FROM authorization_request_events") == 1);
-  REQUIRE(store->update_draft(created.id, kSiretA, 1, R"({"a":2})").outcome == WriteOutcome::Ok);
+  REQUIRE(store->update_draft(created.id, kSiretA, 1, R"({"a":2})", std::nullopt).outcome == WriteOutcome::Ok);
 }
 
 TEST_CASE("request states have DataPass's spellings", "[storage]") {
@@ -562,7 +562,7 @@ void race_on_one_draft(StoreFor store_for, std::int64_t id, int threads_count, s
     threads.emplace_back([&, i] {
       start.arrive_and_wait();
       const std::string data = R"({"writer":)" + std::to_string(i) + "}";
-      outcomes[static_cast<std::size_t>(i)] = store_for(i).update_draft(id, kSiretA, 1, data).outcome;
+      outcomes[static_cast<std::size_t>(i)] = store_for(i).update_draft(id, kSiretA, 1, data, std::nullopt).outcome;
     });
   }
   for (auto& thread : threads) thread.join();

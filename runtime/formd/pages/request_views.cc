@@ -6,6 +6,7 @@
 #include "expr/interpreter.h"
 #include "gen/paths.h"
 #include "pages/layout.h"
+#include "render/field_id.h"
 
 namespace formd::pages {
 
@@ -20,17 +21,6 @@ std::string step_url(std::int64_t id, std::string_view page_key) {
 std::string summary_url(std::int64_t id) { return request_url(id) + "/resume"; }
 
 namespace {
-
-// The id formc gives a field's control (gen/html/ids.h field_id).
-std::string field_anchor(std::string_view name) {
-  std::string id;
-  for (const char c : name) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-    id += ok ? c : '_';
-  }
-  if (id.empty() || !((id[0] >= 'a' && id[0] <= 'z') || (id[0] >= 'A' && id[0] <= 'Z'))) id = "f_" + id;
-  return id;
-}
 
 std::string field_label(const Definition& def, std::string_view name) {
   if (const Field* f = def.find_field(name)) return f->label.empty() ? std::string(name) : f->label;
@@ -211,7 +201,7 @@ std::string summary_body(const SummaryView& view) {
       const catalog::Page* page = page_of_field(form, e->field);
       const std::string text = (e->field.empty() ? "" : field_label(def, e->field) + " : ") + e->message;
       if (page && view.request_id != 0) {
-        out += "<li><a href=\"" + esc(step_url(view.request_id, page->key) + "#" + field_anchor(e->field)) + "\">" +
+        out += "<li><a href=\"" + esc(step_url(view.request_id, page->key) + "#" + render::field_id(e->field)) + "\">" +
                esc(text) + "</a></li>";
       } else {
         out += "<li>" + esc(text) + "</li>";

@@ -259,8 +259,9 @@ void App::install_api(httplib::Server& server) {
     for (const auto& [key, value] : data.items()) find_oversized(value, key, options_.max_value_bytes, errors);
     if (errors.empty()) errors = catalog->validate(*entry, data, submit ? formc::rt::Context::submit() : formc::rt::Context::draft());
     if (!errors.empty()) return http::send_json_error(res, 422, "La demande contient des erreurs.", errors_json(errors));
-    const auto written = submit ? store_.submit(*id, caller.user->organization_siret, *version, data.dump())
-                                : store_.update_draft(*id, caller.user->organization_siret, *version, data.dump());
+    const auto written = submit ? store_.submit(*id, caller.user->organization_siret, *version, data.dump(), caller.user->id)
+                                : store_.update_draft(*id, caller.user->organization_siret, *version, data.dump(),
+                                                      caller.user->id);
     switch (written.outcome) {
       case storage::WriteOutcome::Ok:
         res.set_header("ETag", "\"" + std::to_string(written.request->version) + "\"");

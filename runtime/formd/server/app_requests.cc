@@ -320,7 +320,8 @@ void App::save_step(const httplib::Request& req, httplib::Response& res) {
                       esc(pages::step_url(owned->request.id, page.key)) + "\">Revenir à l’étape</a></p>\n";
     return send_page(res, 400, std::move(shell), caller);
   }
-  const auto written = store_.update_draft(owned->request.id, caller.user->organization_siret, *version, posted.data.dump());
+  const auto written = store_.update_draft(owned->request.id, caller.user->organization_siret, *version, posted.data.dump(),
+                                            caller.user->id);
   if (written.outcome == storage::WriteOutcome::NotFound) {
     return send_error_page(res, 404, "Demande introuvable", "Cette demande n’existe pas ou ne vous est pas accessible.", caller);
   }
@@ -416,7 +417,8 @@ void App::submit_request(const httplib::Request& req, httplib::Response& res) {
   if (!errors.empty()) {
     return send_page(res, 422, summary_shell(*catalog, *owned, std::move(errors), caller.session->csrf_token), caller);
   }
-  const auto written = store_.submit(owned->request.id, caller.user->organization_siret, *version, owned->data.dump());
+  const auto written = store_.submit(owned->request.id, caller.user->organization_siret, *version, owned->data.dump(),
+                                      caller.user->id);
   if (written.outcome == storage::WriteOutcome::Ok) {
     return http::redirect(res, pages::request_url(owned->request.id) + "?envoyee=1");
   }

@@ -272,13 +272,14 @@ std::optional<Request> SqliteStore::select_request(std::int64_t id, const std::s
 }
 
 WriteResult SqliteStore::update_draft(std::int64_t id, const std::string& organization_siret,
-                                      std::int64_t expected_version, const std::string& data_json) {
-  return write_draft(DraftWrite::Update, id, organization_siret, expected_version, data_json);
+                                      std::int64_t expected_version, const std::string& data_json,
+                                      std::optional<std::int64_t> actor_user_id) {
+  return write_draft(DraftWrite::Update, id, organization_siret, expected_version, data_json, actor_user_id);
 }
 
 WriteResult SqliteStore::submit(std::int64_t id, const std::string& organization_siret, std::int64_t expected_version,
-                                const std::string& data_json) {
-  return write_draft(DraftWrite::Submit, id, organization_siret, expected_version, data_json);
+                                const std::string& data_json, std::optional<std::int64_t> actor_user_id) {
+  return write_draft(DraftWrite::Submit, id, organization_siret, expected_version, data_json, actor_user_id);
 }
 
 // Check then write inside one BEGIN IMMEDIATE transaction: no other
@@ -286,7 +287,8 @@ WriteResult SqliteStore::submit(std::int64_t id, const std::string& organization
 // the version and state conditions anyway, so it can never overwrite a row
 // it did not check.
 WriteResult SqliteStore::write_draft(DraftWrite kind, std::int64_t id, const std::string& organization_siret,
-                                     std::int64_t expected_version, const std::string& data_json) {
+                                     std::int64_t expected_version, const std::string& data_json,
+                                     std::optional<std::int64_t> actor_user_id) {
   static const std::string update_sql =
       "UPDATE authorization_requests SET data = ?1, version = version + 1, updated_at = ?2"
       " WHERE id = ?3 AND version = ?4 AND state = 'draft' RETURNING " +
@@ -315,8 +317,7 @@ WriteResult SqliteStore::write_draft(DraftWrite kind, std::int64_t id, const std
   // Unreachable while the transaction holds the write lock; answered as
   // the caller would understand it rather than as a failure.
   if (!written) return {WriteOutcome::Stale, std::move(current)};
-  // The interface does not name who writes, so the event has no actor.
-  insert_event(db_, id, submitting ? "submitted" : "updated", std::nullopt, now);
+  insert_event(db_, id, submitting ? "submitted" : "updated", actor_user_id, now);
   transaction.commit();
   return {WriteOutcome::Ok, std::move(written)};
 }

@@ -48,9 +48,9 @@ class SqliteStore final : public Store {
   Request create_request(const NewRequest& request) override;
   std::optional<Request> find_request(std::int64_t id, const std::string& organization_siret) override;
   WriteResult update_draft(std::int64_t id, const std::string& organization_siret, std::int64_t expected_version,
-                           const std::string& data_json) override;
+                           const std::string& data_json, std::optional<std::int64_t> actor_user_id) override;
   WriteResult submit(std::int64_t id, const std::string& organization_siret, std::int64_t expected_version,
-                     const std::string& data_json) override;
+                     const std::string& data_json, std::optional<std::int64_t> actor_user_id) override;
   std::vector<Request> list_requests(const std::string& organization_siret) override;
 
   int schema_version() override;
@@ -63,7 +63,8 @@ class SqliteStore final : public Store {
   // Both expect mutex_ held.
   std::optional<Request> select_request(std::int64_t id, const std::string& organization_siret);
   WriteResult write_draft(DraftWrite kind, std::int64_t id, const std::string& organization_siret,
-                          std::int64_t expected_version, const std::string& data_json);
+                          std::int64_t expected_version, const std::string& data_json,
+                          std::optional<std::int64_t> actor_user_id);
 
   std::mutex mutex_;
   sqlite::Connection db_;  // guarded by mutex_

@@ -1,0 +1,80 @@
+// Starts a formd for one test: its own port, its own data directory.
+//
+//   const { startFormd } = require("./harness");
+//   const server = await startFormd({ dev: false, definitions: undefined });
+//   server.url, server.dataDir, server.log(); await server.stop();
+//
+// The formd binary comes from FORMD (set by CTest). The port is picked by
+// binding :0 first, then handed to formd (a tiny race, retried). formd's
+// stderr is kept and printed when a test fails (server.log()).
+"use strict";
+
+const { spawn } = require("node:child_process");
+const fs = require("node:fs");
+const net = require("node:net");
+const os = require("node:os");
+const path = require("node:path");
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitHealthy(url, child, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) return false;
+    try {
+      const res = await fetch(url + "/healthz");
+      if (res.ok) return true;
+    } catch (_) {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return false;
+}
+
+async function startFormd(options = {}) {
+  const binary = process.env.FORMD;
+  if (!binary) throw new Error("FORMD is not set (path of the formd binary)");
+  const dataDir = options.dataDir || fs.mkdtempSync(path.join(os.tmpdir(), "formd-test-"));
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const port = await freePort();
+    const args = ["--port", String(port), "--data", dataDir];
+    if (options.dev) args.push("--dev");
+    if (options.definitions) args.push("--definitions", options.definitions);
+    if (options.assets) args.push("--assets", options.assets);
+    const child = spawn(binary, args, { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    const url = `http://127.0.0.1:${port}`;
+    if (await waitHealthy(url, child, 15000)) {
+      return {
+        url,
+        port,
+        dataDir,
+        log: () => stderr,
+        stop: () =>
+          new Promise((resolve) => {
+            if (child.exitCode !== null) return resolve(child.exitCode);
+            child.on("exit", (code) => resolve(code));
+            child.kill("SIGTERM");
+          }),
+        removeData: () => fs.rmSync(dataDir, { recursive: true, force: true }),
+      };
+    }
+    child.kill("SIGKILL");
+    if (!/cannot listen/.test(stderr)) throw new Error("formd did not start:\n" + stderr);
+  }
+  throw new Error("formd: no free port after 5 attempts");
+}
+
+module.exports = { startFormd };
