@@ -11,3 +11,4 @@ echo "== expressions: parse + check (tests/bench/expr_bench)"
 cmake --build "$BUILD_DIR" --target expr_bench >/dev/null && "$BUILD_DIR"/tests/bench/expr/expr_bench
 echo "== generated validators vs ajv (tests/bench/bench_validator.sh)"
 tests/bench/bench_validator.sh "$BUILD_DIR" 20000 5
+echo "== formd under load vs nginx, wrk (tests/bench/bench_formd.sh)" && tests/bench/bench_formd.sh "$BUILD_DIR"

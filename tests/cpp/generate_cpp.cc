@@ -72,7 +72,8 @@ int main(int argc, char** argv) {
   std::string files, unity = "// Every generated .cc of this corpus in one translation unit, and the test registry.\n";
   for (const auto& [path, content] : out.files()) {
     ok = write_if_changed(out_dir / path, content) && ok;
-    if (path.size() > 3 && path.compare(path.size() - 3, 3, ".cc") == 0) {
+    // formc_all.cc includes every other source: this unit does the same itself.
+    if (path.size() > 3 && path.compare(path.size() - 3, 3, ".cc") == 0 && path != formc::gen::paths::kCppUnity) {
       files += (out_dir / path).string() + "\n";
       unity += "#include \"" + path + "\"\n";
     }

@@ -53,6 +53,15 @@ async function heading(page) {
   return (await page.locator("h1").first().textContent()).trim();
 }
 
+// Ticks a DSFR radio or checkbox the way a person does: on its drawn box,
+// which belongs to the label (the real input is visually hidden under it).
+async function tick(control) {
+  const id = await control.getAttribute("id");
+  const page = control.page();
+  await page.locator(`label[for="${id}"]`).click({ position: { x: 8, y: 10 } });
+  assert.equal(await control.isChecked(), true, `#${id} should be checked after a click on its label`);
+}
+
 function pad(n) {
   return String(n).padStart(2, "0");
 }
@@ -65,8 +74,10 @@ async function main() {
   let context;
   let audit;
   const started = Date.now();
-  const watchdog = setTimeout(() => {
-    console.error(`FAIL: the browser test took more than ${DEADLINE_MS / 1000} s`);
+  const watchdog = setTimeout(async () => {
+    console.error(`FAIL: the browser test took more than ${DEADLINE_MS / 1000} s (last step: ${audit ? audit.current : "launch"})`);
+    setTimeout(() => process.exit(1), 5000).unref();
+    await cleanup(context, server, profile).catch(() => {});
     process.exit(1);
   }, DEADLINE_MS);
   watchdog.unref();
@@ -105,11 +116,11 @@ async function main() {
     assert.deepEqual(await visibleCallouts(page), [], "a callout is shown before any answer");
     await shot("definition");
 
-    await page.getByLabel("Une collectivité ou une administration", { exact: true }).check();
+    await tick(page.getByLabel("Une collectivité ou une administration", { exact: true }));
     await question.waitFor({ state: "visible" });
     assert.deepEqual(await visibleCallouts(page), ["formc-eligibility-option-collectivite_ou_administration"],
       "after the type only, the callout of the type");
-    await page.getByLabel("Vos développeurs", { exact: true }).check();
+    await tick(page.getByLabel("Vos développeurs", { exact: true }));
     await page.locator("#formc-eligibility-outcome-1").waitFor({ state: "visible" });
     assert.deepEqual(await visibleCallouts(page), ["formc-eligibility-outcome-1"], "the outcome of (administration, internal)");
     assert.match(await page.locator("#formc-eligibility-outcome-1").textContent(), /Vous êtes éligible[\s\S]*compte iSC/);
@@ -137,25 +148,24 @@ async function main() {
     // Without JavaScript (a second tab, scripts disabled): answer, submit,
     // the follow-up question appears, answer it, submit, the callout appears.
     {
+      // The page's scripts are served empty (axe and the checks still run).
       const nojs = await context.newPage();
       audit.watch(nojs);
-      const cdp = await context.newCDPSession(nojs);
-      await cdp.send("Emulation.setScriptExecutionDisabled", { value: true });
+      await nojs.route(/\.js(\?|$)/, (route) => route.fulfill({ status: 200, contentType: "text/javascript", body: "" }));
       await nojs.goto(server.url + "/");
       await clickAndLoad(nojs, nojs.getByRole("link", { name: "API Pro Santé Connect" }));
-      assert.equal(await nojs.evaluate(() => typeof window.FormcForms), "undefined", "scripts should be disabled in this tab");
+      assert.equal(await nojs.evaluate(() => typeof window.FormcForms), "undefined", "formc's scripts should not run in this tab");
       assert.equal(await nojs.locator("#formc-eligibility-q-integration").isVisible(), false);
-      await nojs.getByLabel("Une collectivité ou une administration", { exact: true }).check();
+      await tick(nojs.getByLabel("Une collectivité ou une administration", { exact: true }));
       assert.equal(await nojs.locator("#formc-eligibility-q-integration").isVisible(), false, "no JS: nothing changes before submit");
       await clickAndLoad(nojs, nojs.getByRole("button", { name: "Vérifier mon éligibilité" }));
       assert.equal(await nojs.locator("#formc-eligibility-q-integration").isVisible(), true, "no JS: the server shows the question");
       assert.deepEqual(await visibleCallouts(nojs), ["formc-eligibility-option-collectivite_ou_administration"]);
       await shot("eligibility-nojs-type", nojs);
-      await nojs.getByLabel("Vos développeurs", { exact: true }).check();
+      await tick(nojs.getByLabel("Vos développeurs", { exact: true }));
       await clickAndLoad(nojs, nojs.getByRole("button", { name: "Vérifier mon éligibilité" }));
       assert.deepEqual(await visibleCallouts(nojs), ["formc-eligibility-outcome-1"], "no JS: the server shows the outcome");
       await shot("eligibility-nojs-answered", nojs);
-      await cdp.detach();
       await nojs.close();
     }
 
@@ -244,8 +254,8 @@ async function main() {
     await submitInvalid(next());
     await expectFieldError(page, "scopes", /doit|sélectionn|coch|rempli/i);
     await shot("step4-donnees-invalid");
-    await page.getByLabel(/^Identifiant national/).check();
-    await page.getByLabel(/^Données sectorielles/).check();
+    await tick(page.getByLabel(/^Identifiant national/));
+    await tick(page.getByLabel(/^Données sectorielles/));
     await submitValid(next(), /\/etapes\/[^/]+$/);
 
     // ---- Step 5: Les personnes impliquées ----------------------------------
@@ -267,8 +277,8 @@ async function main() {
     await fill("responsable_traitement_phone_number", "0142765040");
     await fill("responsable_traitement_job_title", "Directrice de la santé");
     // The DPO is a service: names and job title are no longer required (live).
-    await page.getByRole("group", { name: /^Délégué à la protection des données/ })
-      .getByLabel(/^Une organisation/).check();
+    await tick(page.getByRole("group", { name: /^Délégué à la protection des données/ })
+      .getByLabel(/^Une organisation/));
     assert.equal(await page.locator("#delegue_protection_donnees_family_name").evaluate((e) => e.required), false,
       "an organisation needs no family name");
     await fill("delegue_protection_donnees_email", "dpo@paris.fr");
@@ -313,8 +323,8 @@ async function main() {
     await expectFieldError(page, "terms_of_service_accepted", /doit être coché/);
     await expectFieldError(page, "data_protection_officer_informed", /doit être coché/);
     await shot("summary-errors");
-    await page.getByRole("checkbox", { name: /conditions générales d’utilisation/ }).check();
-    await page.getByRole("checkbox", { name: /délégué à la protection des données/ }).check();
+    await tick(page.getByRole("checkbox", { name: /conditions générales d’utilisation/ }));
+    await tick(page.getByRole("checkbox", { name: /délégué à la protection des données/ }));
     await clickAndLoad(page, submit());
     await expectPath(page, new RegExp(`^/demandes/${requestId}\\?envoyee=1$`), "after submission");
     await page.getByRole("heading", { name: "Votre demande a été soumise" }).waitFor();

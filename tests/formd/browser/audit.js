@@ -81,6 +81,7 @@ class Auditor {
   }
 
   report(kind, text) {
+    text = text.replace(/\x1b\[[0-9;]*m/g, "");
     this.problems.push({ step: this.current, kind, text });
     console.log(`  !! [${this.current}] ${kind}: ${text}`);
   }
