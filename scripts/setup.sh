@@ -15,7 +15,7 @@ DEBIAN_PACKAGES=(
   nodejs npm
   hyperfine
   # formd: browser tests (Debian's chromium, driven by playwright-core) and the load benchmark.
-  chromium wrk nginx-light
+  chromium wrk nginx-light curl
 )
 
 missing=()

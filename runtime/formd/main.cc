@@ -1,7 +1,9 @@
 // formd: hosts the forms formc compiles. See README.md ("formd") and server/app.h.
 #include <csignal>
+#include <sys/socket.h>
 #include <filesystem>
 #include <iostream>
+#include <algorithm>
 #include <thread>
 
 #include <CLI/CLI.hpp>
@@ -81,6 +83,22 @@ int main(int argc, char** argv) {
   options.assets_dir = assets;
   formd::App app(*catalogs, *store, options);
   httplib::Server server;
+  // cpp-httplib's defaults are tuned for tiny embedded servers (measured with
+  // tests/bench/bench_formd.sh): without TCP_NODELAY every keep-alive
+  // response waits ~40 ms for the client's delayed ACK (headers and body go
+  // out in two writes); 5 requests per connection and 8 threads make loaded
+  // clients reconnect and queue.
+  server.set_tcp_nodelay(true);
+  server.set_keep_alive_max_count(1000);
+  server.new_task_queue = [] {
+    return new httplib::ThreadPool(std::max(16u, 4 * std::thread::hardware_concurrency()));
+  };
+  // SO_REUSEADDR only: cpp-httplib also sets SO_REUSEPORT, which would let a
+  // second formd bind the same port and silently take half the connections.
+  server.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   if (!app.install(server)) {
     std::cerr << "formd: error: DSFR assets not found in " << assets
               << " (run scripts/setup.sh, or pass --assets <node_modules/@gouvfr/dsfr/dist>)\n";

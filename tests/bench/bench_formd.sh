@@ -206,7 +206,8 @@ echo "tools: $(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2), $("$PATH_NGINX" -v 2>
 echo "non-2xx: responses other than the expected status and body (tests/bench/formd/check.lua), 3xx included"
 if ((${#warnings[@]})); then
   echo
-  echo "!!! THE BENCHMARK HAD ERRORS: its numbers include failed or wrong responses !!!"
+  echo "!!! THE BENCHMARK HAD ERRORS (unexpected responses, or wrk socket errors: connect/read/write/timeout > 2 s):"
+  echo "!!! the numbers of these targets are not clean"
   printf '!!! %s\n' "${warnings[@]}"
   exit 1
 fi

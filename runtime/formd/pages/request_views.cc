@@ -215,7 +215,6 @@ std::string summary_body(const SummaryView& view) {
   slots.values = view.data;
   slots.hidden = form_hidden(*view.catalog, form, *view.data);
   const std::int64_t id = view.request_id;
-  const auto pages = form.pages;
   slots.step_url = [id, &form](std::string_view block) -> std::string {
     if (id == 0) return "#";
     for (const auto& p : form.pages) {
