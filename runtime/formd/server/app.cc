@@ -154,16 +154,40 @@ bool App::install(httplib::Server& server) {
   server.Get("/", [this](const auto& req, auto& res) { catalogue(req, res); });
   server.Get(R"(/definitions/([A-Za-z0-9_-]+))", [this](const auto& req, auto& res) { definition(req, res); });
   server.Get("/connexion", [this](const auto& req, auto& res) { login_form(req, res); });
-  server.Post("/connexion", [this](const auto& req, auto& res) { login(req, res); });
-  server.Post("/deconnexion", [this](const auto& req, auto& res) { logout(req, res); });
+  // HTML form POSTs read their body themselves (form_post below): cpp-httplib
+  // would refuse urlencoded bodies over 8 KiB, far below one long French text.
+  auto form_post = [this](void (App::*handler)(const httplib::Request&, httplib::Response&)) {
+    return httplib::Server::HandlerWithContentReader(
+        [this, handler](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+          std::string body;
+          bool too_large = false;
+          reader([&](const char* data, std::size_t length) {
+            if (body.size() + length > options_.max_body_bytes) {
+              too_large = true;
+              return false;
+            }
+            body.append(data, length);
+            return true;
+          });
+          if (too_large) {
+            res.status = 413;
+            return;
+          }
+          httplib::Request with_body = req;
+          with_body.body = std::move(body);
+          (this->*handler)(with_body, res);
+        });
+  };
+  server.Post("/connexion", form_post(&App::login));
+  server.Post("/deconnexion", form_post(&App::logout));
   server.Get(R"(/formulaires/([A-Za-z0-9_-]+)/demande/nouveau)", [this](const auto& req, auto& res) { start_request(req, res); });
-  server.Post(R"(/formulaires/([A-Za-z0-9_-]+)/demande)", [this](const auto& req, auto& res) { create_request(req, res); });
+  server.Post(R"(/formulaires/([A-Za-z0-9_-]+)/demande)", form_post(&App::create_request));
   server.Get("/demandes", [this](const auto& req, auto& res) { my_requests(req, res); });
   server.Get(R"(/demandes/(\d{1,18}))", [this](const auto& req, auto& res) { show_request(req, res); });
   server.Get(R"(/demandes/(\d{1,18})/etapes/([a-z0-9_]+))", [this](const auto& req, auto& res) { show_step(req, res); });
-  server.Post(R"(/demandes/(\d{1,18})/etapes/([a-z0-9_]+))", [this](const auto& req, auto& res) { save_step(req, res); });
+  server.Post(R"(/demandes/(\d{1,18})/etapes/([a-z0-9_]+))", form_post(&App::save_step));
   server.Get(R"(/demandes/(\d{1,18})/resume)", [this](const auto& req, auto& res) { show_summary(req, res); });
-  server.Post(R"(/demandes/(\d{1,18})/soumettre)", [this](const auto& req, auto& res) { submit_request(req, res); });
+  server.Post(R"(/demandes/(\d{1,18})/soumettre)", form_post(&App::submit_request));
   server.Get(R"(/preview/([A-Za-z0-9_-]+))", [this](const auto& req, auto& res) { preview(req, res); });
   server.Get(R"(/static/((?:formc|formd)/[A-Za-z0-9_./-]+))", [this](const auto& req, auto& res) { generated_static(req, res); });
   install_api(server);

@@ -48,6 +48,10 @@ std::optional<Json> read_json_body(const httplib::Request& req, httplib::Respons
   } catch (const Json::parse_error& e) {
     http::send_json_error(res, 400, "JSON invalide à l’octet " + std::to_string(e.byte) + ".");
     return std::nullopt;
+  } catch (const Json::exception&) {
+    // e.g. a number beyond double's range (1e400): not an answerable document either.
+    http::send_json_error(res, 400, "JSON invalide : nombre hors limites.");
+    return std::nullopt;
   }
 }
 

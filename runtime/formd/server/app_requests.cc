@@ -167,11 +167,20 @@ void App::create_request(const httplib::Request& req, httplib::Response& res) {
       prefill.emplace_back(k.substr(8), v);
     }
   }
-  const auto fields = prefill_fields(*entry->definition, prefill);
-  if (!fields.empty()) {
-    auto applied = render::apply_form_post(*entry->definition, *entry->form, fields, prefill, data, options_.max_value_bytes);
-    // DataPass skips attributes it cannot set; a bad query string never blocks the creation.
-    if (applied.ok()) data = std::move(applied.data);
+  // Attribute by attribute, as DataPass's setters: a value that cannot be
+  // read, or that the validator refuses even in a draft (an unknown scope, a
+  // word for a number), is skipped; the others stay.
+  for (const auto* field : prefill_fields(*entry->definition, prefill)) {
+    PostPairs own;
+    for (const auto& [k, v] : prefill) {
+      if (k == field->name || k == field->name + "[]") own.emplace_back(k, v);
+    }
+    auto applied = render::apply_form_post(*entry->definition, *entry->form, {field}, own, data,
+                                           options_.max_value_bytes);
+    if (!applied.ok()) continue;
+    const auto errors = catalog->validate(*entry, applied.data, formc::rt::Context::draft());
+    const bool refused = std::any_of(errors.begin(), errors.end(), [&](const auto& e) { return e.field == field->name; });
+    if (!refused) data = std::move(applied.data);
   }
   storage::NewRequest fresh{entry->form->uid, entry->definition->id, catalog->definition_hash(entry->definition->id),
                             data.dump(), caller.user->id, caller.user->organization_siret};

@@ -17,6 +17,13 @@ inline constexpr std::string_view kFormdCss = R"css(/* formd: complements to DSF
 .formc-summary__row dt { font-weight: 700; }
 .formc-summary__row dd { margin: 0; overflow-wrap: anywhere; }
 .formc-error-summary:empty { display: none; }
+/* The error summary (in .formc-error-summary on a step, right in the form on the summary page) keeps its distance
+   from what follows it. */
+.formc-error-summary > .fr-alert, .formc-form > .fr-alert--error { margin-bottom: 1.5rem; }
+/* DSFR lays checkbox labels out as flex rows (the hint wraps under the text), which makes each run of text its own
+   flex item and drops the spaces around an inline link: "des <a>CGU</a> et" showed "desCGUet". A label with an
+   inline element flows as text; its box (label::before, absolutely placed) and its hint (a block) are unchanged. */
+.fr-checkbox-group input[type=checkbox] ~ label:has(> a, > strong, > em, > b, > i, > code, > abbr) { display: block; }
 .formd-cards { list-style: none; padding: 0; }
 .formd-preview-page { border-top: 2px solid var(--border-default-blue-france); margin-top: 2.5rem; padding-top: 1.5rem; }
 )css";
