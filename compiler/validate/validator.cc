@@ -238,7 +238,7 @@ class Validator {
           // A closed object: exactly name, content_type and size.
           if (!d.is_object() || d.size() != 3 || !d.contains("name") || !d["name"].is_string() ||
               !d.contains("content_type") || !d["content_type"].is_string() || !d.contains("size") ||
-              !is_integral(d["size"])) {
+              !is_integral(d["size"]) || as_integer(d["size"]) < 0) {
             return type_error("une liste de documents {name, content_type, size}");
           }
         }

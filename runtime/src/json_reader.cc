@@ -648,7 +648,8 @@ class ObjectReader {
           Number n;
           if (!r_.number(n)) return false;
           const auto integral = n.integral();
-          has_size = integral.has_value();
+          // A size is a byte count: negative is as unreadable as text (the schema says minimum 0).
+          has_size = integral.has_value() && *integral >= 0;
           size = integral.value_or(0);
         } else {
           if (!r_.skip_value()) return false;

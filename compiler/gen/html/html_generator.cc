@@ -194,7 +194,7 @@ Element summary_block(const Definition& def, const Block& block, bool editable, 
     hidden_title.cls("fr-sr-only").text(" « " + block_title(block) + " »");
     link.child(std::move(hidden_title));
     Element p("p");
-    p.child(std::move(link));
+    p.flag(slot::hidden("edit", block.name)).child(std::move(link));
     section.child(std::move(p));
   } else if (is_static) {
     Element note("p");

@@ -26,6 +26,8 @@
 //                               K=question  N=question id     eligibility follow-up question not asked
 //                               K=option    N=type            eligibility option callout not the result
 //                               K=outcome   N=index (0-based) eligibility outcome callout not the result
+//                               K=edit      N=block name      summary edit link, when the request can no
+//                                                             longer be edited (submitted)
 //   {{state:F:C}}             in class="C…", after C     " C--error" if F has an error, " C--valid" to
 //                                                        show success, else "". C is one of
 //                                                        fr-input-group, fr-select-group, fr-upload-group,

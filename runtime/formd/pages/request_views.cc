@@ -213,10 +213,16 @@ std::string summary_body(const SummaryView& view) {
   render::SlotContext slots;
   slots.definition = &def;
   slots.values = view.data;
-  slots.hidden = form_hidden(*view.catalog, form, *view.data);
+  const auto hidden = form_hidden(*view.catalog, form, *view.data);
+  const bool editable = view.editable;
+  slots.hidden = [hidden, editable](std::string_view kind, std::string_view name) {
+    if (kind == "edit") return !editable;
+    return hidden(kind, name);
+  };
   const std::int64_t id = view.request_id;
   slots.step_url = [id, &form](std::string_view block) -> std::string {
-    if (id == 0) return "#";
+    // The preview shows every step on the same page: link to it there.
+    if (id == 0) return "#formc-step-" + std::string(block);
     for (const auto& p : form.pages) {
       if (std::find(p.blocks.begin(), p.blocks.end(), block) != p.blocks.end()) return step_url(id, p.key);
     }
@@ -230,7 +236,10 @@ std::string summary_body(const SummaryView& view) {
     for (const auto& e : view.errors) {
       if (is_checkbox(e.field)) submit_slots.errors[e.field].push_back(e.message);
     }
-    for (const auto& f : checkboxes) submit_slots.page_fields.push_back(f.name);
+    for (const auto& f : checkboxes) {
+      submit_slots.page_fields.push_back(f.name);
+      submit_slots.labels[f.name] = f.label.empty() ? field_label(def, f.name) : f.label;
+    }
     out += "<form method=\"post\" action=\"" + esc(view.action) + "\" novalidate class=\"formc-form fr-mt-4w\">\n";
     out += csrf_input(view.csrf_token);
     out += "<input type=\"hidden\" name=\"_version\" value=\"" + std::to_string(view.version) + "\">\n";
@@ -238,7 +247,7 @@ std::string summary_body(const SummaryView& view) {
     out += render::fill_slots("{{error_summary}}", submit_slots);
     out += render::fill_slots(fragment_or_empty(view.catalog->file(formc::gen::paths::html_submit(form.form->uid))),
                               submit_slots);
-    out += "<ul class=\"fr-btns-group fr-btns-group--inline-md fr-mt-4w\">\n"
+    out += "<ul class=\"fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left fr-mt-4w\">\n"
            "<li><button type=\"submit\" class=\"fr-btn fr-icon-send-plane-fill fr-btn--icon-left\">Soumettre la "
            "demande</button></li>\n</ul>\n</form>\n";
   }

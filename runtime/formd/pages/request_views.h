@@ -68,7 +68,8 @@ struct SummaryView {
   const catalog::Catalog* catalog = nullptr;
   const catalog::FormEntry* form = nullptr;
   const nlohmann::json* data = nullptr;
-  std::int64_t request_id = 0;              // edit links; 0: none (preview)
+  std::int64_t request_id = 0;              // edit links to its steps; 0: to the steps on the page (preview)
+  bool editable = true;                     // false: edit links hidden (a submitted request)
   std::vector<formc::rt::Error> errors;     // submit-context errors
   std::string action;                       // "" : read-only (no checkboxes, no submit)
   std::string csrf_token;

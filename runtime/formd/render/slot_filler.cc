@@ -315,7 +315,11 @@ void fill_display(std::string& out, const SlotContext& ctx, const std::string& n
 
 std::string field_label(const SlotContext& ctx, const std::string& name) {
   const Field* f = find_field(ctx, name);
-  if (!f || f->label.empty()) return name;
+  if (!f) {
+    const auto it = ctx.labels.find(name);
+    return it == ctx.labels.end() ? name : it->second;
+  }
+  if (f->label.empty()) return name;
   if (!f->contact_kind.empty()) {
     for (const auto& contact : ctx.definition->contacts) {
       if (contact.kind == f->contact_kind && !contact.label.empty()) return contact.label + " – " + f->label;

@@ -42,6 +42,9 @@ struct SlotContext {
   // Fields of the current page, in page order: the error summary lists the
   // ones in error (label + first message, linking to #field); empty: all errors.
   std::vector<std::string> page_fields;
+  // Labels of fields the definition does not declare as fields (the final
+  // checkboxes: terms_of_service_accepted, ...), for the error summary.
+  std::map<std::string, std::string> labels;
   // {{hidden:kind:name}}; unset: never hidden.
   std::function<bool(std::string_view kind, std::string_view name)> hidden;
   // {{step_url:block}}; unset: "#".

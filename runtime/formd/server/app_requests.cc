@@ -244,6 +244,8 @@ void App::show_request(const httplib::Request& req, httplib::Response& res) {
   view.catalog = catalog.get();
   view.form = owned->form;
   view.data = &owned->data;
+  view.request_id = r.id;
+  view.editable = false;
   body += pages::summary_body(view);
   pages::PageShell page;
   page.title = "Demande n°" + std::to_string(r.id) + " – " + owned->form->display_name;
