@@ -87,11 +87,13 @@ int main(int argc, char** argv) {
   // tests/bench/bench_formd.sh): without TCP_NODELAY every keep-alive
   // response waits ~40 ms for the client's delayed ACK (headers and body go
   // out in two writes); 5 requests per connection and 8 threads make loaded
-  // clients reconnect and queue.
+  // clients reconnect and queue. A pool thread serves one keep-alive
+  // connection at a time, so the pool is sized for many open connections
+  // (idle threads cost only their stacks).
   server.set_tcp_nodelay(true);
-  server.set_keep_alive_max_count(1000);
+  server.set_keep_alive_max_count(100);
   server.new_task_queue = [] {
-    return new httplib::ThreadPool(std::max(16u, 4 * std::thread::hardware_concurrency()));
+    return new httplib::ThreadPool(std::max(64u, 16 * std::thread::hardware_concurrency()));
   };
   // SO_REUSEADDR only: cpp-httplib also sets SO_REUSEPORT, which would let a
   // second formd bind the same port and silently take half the connections.
