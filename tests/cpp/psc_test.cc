@@ -122,6 +122,17 @@ TEST_CASE("from_json_text and from_json agree") {
   CHECK(a.value == b.value);
 }
 
+TEST_CASE("a document's size is a byte count: negative sizes are refused like the schema refuses them") {
+  json in = valid_request();
+  in["maquette_projet"] = json::array({{{"name", "maquette.pdf"}, {"content_type", "application/pdf"}, {"size", -1}}});
+  const auto from_dom = PSC::from_json(in);
+  const auto from_text = PSC::from_json_text(in.dump());
+  REQUIRE(from_dom.errors.size() == 1);
+  CHECK(from_dom.errors[0].field == "maquette_projet");
+  CHECK(from_dom.errors[0].code == "type");
+  CHECK(from_text.errors == from_dom.errors);
+}
+
 TEST_CASE("a complete request is valid in every context") {
   const PSC r = read(valid_request());
   for (const auto& ctx : {Context::draft(), Context::submit(), Context::at_step("basic_infos"), Context::at_step("contacts")}) {

@@ -198,8 +198,8 @@ void assign(const Binding& binding, int index, const Json& v, InputErrors& error
         if (has_name) d.name = name->template get<std::string>();
         if (has_type) d.content_type = type->template get<std::string>();
         d.size = size.value_or(0);
-        // A closed object: exactly name, content_type and size.
-        if (!has_name || !has_type || !size || item.size() != 3) bad = true;
+        // A closed object: exactly name, content_type and size (a byte count, never negative).
+        if (!has_name || !has_type || !size || *size < 0 || item.size() != 3) bad = true;
         m->push_back(std::move(d));
       }
       if (bad) type_error(slot, index, msg::kExpectDocumentObjects, errors);
