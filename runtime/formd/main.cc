@@ -41,16 +41,16 @@ int main(int argc, char** argv) {
   std::string definitions = FORMD_DEFAULT_DEFINITIONS;
   std::string library;
   std::string assets = FORMD_DEFAULT_ASSETS;
-  cli.add_option("--port", port, "TCP port to listen on")->capture_default_str()->check(CLI::Range(0, 65535));
-  cli.add_option("--host", host, "Address to bind (loopback by default)")->capture_default_str();
-  cli.add_option("--data", data_dir, "Data directory: holds the SQLite database formd.sqlite3 (created if missing)")
+  cli.add_option("--port", port, "Port TCP d’écoute")->capture_default_str()->check(CLI::Range(0, 65535));
+  cli.add_option("--host", host, "Adresse d’écoute (boucle locale par défaut)")->capture_default_str();
+  cli.add_option("--data", data_dir, "Répertoire de données : contient la base SQLite formd.sqlite3 (créé au besoin)")
       ->capture_default_str();
   cli.add_flag("--dev", dev,
-               "Development mode: reload the definitions from disk through formc's interpreter whenever a file "
-               "changes (no restart, no rebuild); validation uses the interpreter");
-  cli.add_option("--definitions", definitions, "Definitions directory")->capture_default_str();
-  cli.add_option("--library", library, "Block library directory (default: formc's standard library)");
-  cli.add_option("--assets", assets, "DSFR distribution directory (npm @gouvfr/dsfr, dist/)")->capture_default_str();
+               "Mode développement : recharge les définitions depuis le disque à chaque modification, par "
+               "l’interpréteur de formc (sans redémarrage ni recompilation) ; la validation passe par l’interpréteur");
+  cli.add_option("--definitions", definitions, "Répertoire des définitions")->capture_default_str();
+  cli.add_option("--library", library, "Répertoire de la bibliothèque de blocs (par défaut : celle de formc)");
+  cli.add_option("--assets", assets, "Répertoire de la distribution DSFR (npm @gouvfr/dsfr, dist/)")->capture_default_str();
   CLI11_PARSE(cli, argc, argv);
 
   sigset_t signals;

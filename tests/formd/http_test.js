@@ -1599,3 +1599,12 @@ describe("formd HTTP", () => {
     assert.match(stderr, /cannot listen/);
   });
 });
+
+test("formd --help documents --port, --data and --dev", () => {
+  const { execFileSync } = require("node:child_process");
+  const help = execFileSync(process.env.FORMD, ["--help"], { encoding: "utf8" });
+  for (const option of ["--port", "--data", "--dev", "--definitions", "--assets"]) {
+    assert.match(help, new RegExp(`^\\s+${option}\\b`, "m"), `${option} is documented`);
+  }
+  assert.match(help, /=8080/, "the default port is shown");
+});
