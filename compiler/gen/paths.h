@@ -5,11 +5,15 @@
 //   html/forms/<form uid>/<block>.html       one fragment per step
 //   html/forms/<form uid>/summary.html       the summary of all blocks
 //   html/forms/<form uid>/submit.html        CGU / DPO checkboxes (+ extra ones)
+//   html/forms/<form uid>/introduction.html  the form's introduction
+//   html/forms/<form uid>/conditions.js      visible_if / required_if for formc-forms.js
 //   html/definitions/<id>/eligibility.html   the eligibility questionnaire
+//   html/definitions/<id>/eligibility.js     its follow-up questions and outcomes
 //   cpp/<provider>/<definition id>.h|.cc     the C++ form class of a definition
 //   cpp/formc_registry.h|.cc                 every class, for programs hosting them all
 //   cpp/formc_all.cc                         every generated source in one unit
 //   static/formc-expr.js                     client-side conditions runtime
+//   static/formc-forms.js                    page glue of the fragments
 //   manifest.json                            index of all of the above
 #pragma once
 
@@ -24,9 +28,20 @@ inline std::string html_step(std::string_view form_uid, std::string_view block) 
 }
 inline std::string html_summary(std::string_view form_uid) { return "html/forms/" + std::string(form_uid) + "/summary.html"; }
 inline std::string html_submit(std::string_view form_uid) { return "html/forms/" + std::string(form_uid) + "/submit.html"; }
+inline std::string html_introduction(std::string_view form_uid) {
+  return "html/forms/" + std::string(form_uid) + "/introduction.html";
+}
+inline std::string html_conditions_js(std::string_view form_uid) {
+  return "html/forms/" + std::string(form_uid) + "/conditions.js";
+}
 inline std::string html_eligibility(std::string_view definition_id) {
   return "html/definitions/" + std::string(definition_id) + "/eligibility.html";
 }
+inline std::string html_eligibility_js(std::string_view definition_id) {
+  return "html/definitions/" + std::string(definition_id) + "/eligibility.js";
+}
+inline constexpr std::string_view kExprJs = "static/formc-expr.js";
+inline constexpr std::string_view kFormsJs = "static/formc-forms.js";
 inline std::string cpp_header(std::string_view provider, std::string_view definition_id) {
   return "cpp/" + std::string(provider.empty() ? "unknown" : provider) + "/" + std::string(definition_id) + ".h";
 }

@@ -99,11 +99,6 @@ void add_reads(std::map<std::string, std::string>& reads, std::vector<std::strin
 
 }  // namespace
 
-std::string conditions_js_path(std::string_view form_uid) { return "html/forms/" + std::string(form_uid) + "/conditions.js"; }
-std::string eligibility_js_path(std::string_view definition_id) {
-  return "html/definitions/" + std::string(definition_id) + "/eligibility.js";
-}
-
 std::string js_string(std::string_view text) {
   std::string out = "\"";
   for (std::size_t i = 0; i < text.size();) {

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "driver/session.h"
+#include "formc/runtime/checks.h"
 #include "expr/interpreter.h"
 #include "gen/cpp/registry.h"
 #include "gen/html/html_generator.h"
@@ -63,17 +64,6 @@ const formc::rt::FormInfo* compiled_form(const formc::rt::CompiledDefinition& co
     if (info.uid == uid) return &info;
   }
   return nullptr;
-}
-
-// Sorted, without repeats: what generated prefill() does to lists.
-void sort_unique(nlohmann::json& list) {
-  std::vector<std::string> items;
-  for (const auto& v : list) {
-    if (v.is_string()) items.push_back(v.get<std::string>());
-  }
-  std::sort(items.begin(), items.end());
-  items.erase(std::unique(items.begin(), items.end()), items.end());
-  list = items;
 }
 
 }  // namespace
@@ -142,21 +132,21 @@ nlohmann::json Catalog::prefill(const FormEntry& form) const {
     }
   }
   // The interpreter's twin of the generated prefill(): initialize_with, then
-  // the included scopes; lists sorted without repeats.
+  // the included scopes merged into `scopes` (sorted, without repeats).
   nlohmann::json data = nlohmann::json::object();
   for (const auto& p : form.form->initialize_with) data[p.field] = nlohmann::json::parse(p.value.dump());
-  nlohmann::json scopes = data.contains("scopes") ? data["scopes"] : nlohmann::json::array();
-  bool any_included = false;
-  for (const auto& s : form.definition->scopes) {
-    if (s.included) {
-      scopes.push_back(s.value);
-      any_included = true;
+  std::vector<std::string> scopes;
+  const bool has_scopes = data.contains("scopes") && data["scopes"].is_array();
+  if (has_scopes) {
+    for (const auto& v : data["scopes"]) {
+      if (v.is_string()) scopes.push_back(v.get<std::string>());
     }
   }
-  if (any_included || data.contains("scopes")) data["scopes"] = scopes;
-  for (auto& [key, value] : data.items()) {
-    if (value.is_array()) sort_unique(value);
+  for (const auto& s : form.definition->scopes) {
+    if (s.included) scopes.push_back(s.value);
   }
+  formc::rt::merge_sorted_unique(scopes, {});
+  if (has_scopes || !scopes.empty()) data["scopes"] = scopes;
   return data;
 }
 
@@ -216,6 +206,7 @@ LoadResult load_catalog(const LoadOptions& options) {
     entry.form = &form;
     entry.definition = def;
     entry.single_page = form.steps.empty();
+    entry.startable = form.is_public && form.startable_by_applicant.value_or(def->startable_by_applicant);
     entry.pages = wizard_pages(*def, form);
     entry.display_name = form.name ? *form.name : def->name;
     c.forms_.push_back(std::move(entry));

@@ -54,6 +54,7 @@ struct FormEntry {
   const formc::model::Definition* definition = nullptr;
   std::vector<Page> pages;  // wizard order
   bool single_page = false;
+  bool startable = false;    // public, and an applicant may start it (form, else definition)
   std::string display_name;  // the form's name, else the definition's
 };
 

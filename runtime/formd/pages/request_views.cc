@@ -127,9 +127,18 @@ EligibilityDecision decide_eligibility(const formc::model::EligibilityRule& rule
   return decision;
 }
 
+std::string generated_file_url(std::string_view output_path) { return "/static/formc/" + std::string(output_path); }
+
 std::vector<std::string> form_scripts(const catalog::FormEntry& form) {
-  return {"/static/formc/static/formc-expr.js", "/static/formc/static/formc-forms.js",
-          "/static/formc/html/forms/" + form.form->uid + "/conditions.js"};
+  namespace paths = formc::gen::paths;
+  return {generated_file_url(paths::kExprJs), generated_file_url(paths::kFormsJs),
+          generated_file_url(paths::html_conditions_js(form.form->uid))};
+}
+
+std::vector<std::string> eligibility_scripts(std::string_view definition_id) {
+  namespace paths = formc::gen::paths;
+  return {generated_file_url(paths::kExprJs), generated_file_url(paths::kFormsJs),
+          generated_file_url(paths::html_eligibility_js(definition_id))};
 }
 
 std::string wizard_page_body(const WizardPageView& view) {

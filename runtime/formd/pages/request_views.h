@@ -77,7 +77,11 @@ struct SummaryView {
 };
 [[nodiscard]] std::string summary_body(const SummaryView& view);
 
+// The URL formd serves a generated file at (path inside formc's output, gen/paths.h).
+[[nodiscard]] std::string generated_file_url(std::string_view output_path);
 // Script URLs of a form's pages (formc-expr.js, formc-forms.js, its conditions.js).
 [[nodiscard]] std::vector<std::string> form_scripts(const catalog::FormEntry& form);
+// Script URLs of a definition's eligibility questionnaire.
+[[nodiscard]] std::vector<std::string> eligibility_scripts(std::string_view definition_id);
 
 }  // namespace formd::pages

@@ -12,6 +12,7 @@
 
 #include "render/field_id.h"
 #include "render/json_text.h"
+#include "support/html.h"
 
 namespace formd::render {
 
@@ -20,25 +21,10 @@ using formc::model::Field;
 using formc::model::FieldType;
 using nlohmann::json;
 
-void append_escaped(std::string& out, std::string_view text) {
-  for (const char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-}
+// formc's generators and formd escape with the same primitive.
+void append_escaped(std::string& out, std::string_view text) { out += formc::support::escape_attribute(text); }
 
-std::string escape_html(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  append_escaped(out, text);
-  return out;
-}
+std::string escape_html(std::string_view text) { return formc::support::escape_attribute(text); }
 
 namespace {
 

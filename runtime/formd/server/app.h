@@ -26,6 +26,8 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
@@ -78,6 +80,12 @@ class App {
   // organisation) or 410 (its form is gone) itself and returns nullopt.
   std::optional<OwnedRequest> load_owned(std::string_view id, httplib::Response& res, const Caller& caller,
                                          const catalog::Catalog& catalog);
+  // For a POST that writes a draft: the request is still a draft (409), the
+  // posted text is UTF-8 (400) and names the version it was based on (400).
+  // Answers itself and returns nullopt otherwise.
+  std::optional<std::int64_t> check_draft_post(const OwnedRequest& owned,
+                                               const std::vector<std::pair<std::string, std::string>>& pairs,
+                                               httplib::Response& res, const Caller& caller);
   void send_page(httplib::Response& res, int status, pages::PageShell page, const Caller& caller);
   void send_error_page(httplib::Response& res, int status, const std::string& title, const std::string& message,
                        const Caller& caller);

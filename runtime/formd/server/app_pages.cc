@@ -30,10 +30,6 @@ std::string safe_next(const std::string& next) {
   return next;
 }
 
-bool startable(const formc::model::Form& form, const formc::model::Definition& def) {
-  return form.is_public && form.startable_by_applicant.value_or(def.startable_by_applicant);
-}
-
 }  // namespace
 
 void App::catalogue(const httplib::Request& req, httplib::Response& res) {
@@ -105,14 +101,13 @@ void App::definition(const httplib::Request& req, httplib::Response& res) {
     body += render::fill_slots(fragment ? *fragment : std::string(), slots);
     body += "<button type=\"submit\" class=\"fr-btn fr-btn--secondary fr-mt-2w formd-eligibility-submit\">Vérifier mon éligibilité</button>\n";
     body += "</form>\n";
-    scripts = {"/static/formc/static/formc-expr.js", "/static/formc/static/formc-forms.js",
-               "/static/formc/html/definitions/" + def->id + "/eligibility.js"};
+    scripts = pages::eligibility_scripts(def->id);
   }
 
   std::string cards;
   for (const auto* form : catalog->module().forms_of(def->id)) {
-    if (!startable(*form, *def)) continue;
     const auto* entry = catalog->find_form(form->uid);
+    if (!entry || !entry->startable) continue;
     cards += "<li class=\"fr-col-12 fr-col-md-6\"><div class=\"fr-card\"><div class=\"fr-card__body\"><div class=\"fr-card__content\">"
              "<h3 class=\"fr-card__title\">" + esc(entry->display_name) + "</h3>";
     if (form->description) cards += "<p class=\"fr-card__desc\">" + esc(*form->description) + "</p>";

@@ -71,10 +71,6 @@ std::optional<std::size_t> page_index(const catalog::FormEntry& form, std::strin
   return std::nullopt;
 }
 
-bool startable(const catalog::FormEntry& entry) {
-  return entry.form->is_public && entry.form->startable_by_applicant.value_or(entry.definition->startable_by_applicant);
-}
-
 // The query parameters a new request may be prefilled with (DATAPASS.md §6.2):
 // prefillable fields (never contacts), scopes, as "F" or "F[]".
 std::vector<const formc::model::Field*> prefill_fields(const formc::model::Definition& def, const PostPairs& pairs) {
@@ -112,11 +108,27 @@ std::optional<App::OwnedRequest> App::load_owned(std::string_view id_text, httpl
   return OwnedRequest{std::move(*request), form, std::move(data)};
 }
 
+std::optional<std::int64_t> App::check_draft_post(const OwnedRequest& owned,
+                                                  const std::vector<std::pair<std::string, std::string>>& pairs,
+                                                  httplib::Response& res, const Caller& caller) {
+  if (owned.request.state != storage::RequestState::Draft) {
+    send_error_page(res, 409, "Demande déjà soumise", "Cette demande a été soumise : elle ne peut plus être modifiée.", caller);
+    return std::nullopt;
+  }
+  if (!all_utf8(pairs)) {
+    send_error_page(res, 400, "Requête invalide", "Le formulaire contient du texte mal encodé.", caller);
+    return std::nullopt;
+  }
+  const auto version = parse_int(http::form_value(pairs, "_version"));
+  if (!version) send_error_page(res, 400, "Requête invalide", "La version de la demande est absente.", caller);
+  return version;
+}
+
 void App::start_request(const httplib::Request& req, httplib::Response& res) {
   Caller caller = identify(req);
   const auto catalog = catalogs_.current();
   const auto* entry = catalog->find_form(req.matches[1].str());
-  if (!entry || !startable(*entry)) {
+  if (!entry || !entry->startable) {
     return send_error_page(res, 404, "Formulaire introuvable", "Ce formulaire n’existe pas.", caller);
   }
   if (!caller.logged_in()) return http::redirect(res, "/connexion?suite=" + http::url_encode(req.target));
@@ -134,7 +146,7 @@ void App::start_request(const httplib::Request& req, httplib::Response& res) {
   }
   std::string steps;
   for (const auto& p : entry->pages) steps += "<li>" + esc(p.title) + "</li>";
-  const std::string* intro = catalog->file("html/forms/" + entry->form->uid + "/introduction.html");
+  const std::string* intro = catalog->file(formc::gen::paths::html_introduction(entry->form->uid));
   std::string body;
   if (intro) body += render::fill_slots(*intro, render::SlotContext{});
   body += "<h2 class=\"fr-h4 fr-mt-4w\">Les étapes de votre demande</h2><ol>" + steps + "</ol>\n";
@@ -157,7 +169,7 @@ void App::create_request(const httplib::Request& req, httplib::Response& res) {
   if (!caller.logged_in()) return http::redirect(res, "/connexion");
   const auto catalog = catalogs_.current();
   const auto* entry = catalog->find_form(req.matches[1].str());
-  if (!entry || !startable(*entry)) {
+  if (!entry || !entry->startable) {
     return send_error_page(res, 404, "Formulaire introuvable", "Ce formulaire n’existe pas.", caller);
   }
   nlohmann::json data = catalog->prefill(*entry);
@@ -310,12 +322,8 @@ void App::save_step(const httplib::Request& req, httplib::Response& res) {
   const auto& form = *owned->form;
   const auto index = page_index(form, req.matches[2].str());
   if (!index) return send_error_page(res, 404, "Étape introuvable", "Cette étape n’existe pas pour ce formulaire.", caller);
-  if (owned->request.state != storage::RequestState::Draft) {
-    return send_error_page(res, 409, "Demande déjà soumise", "Cette demande a été soumise : elle ne peut plus être modifiée.", caller);
-  }
-  if (!all_utf8(pairs)) return send_error_page(res, 400, "Requête invalide", "Le formulaire contient du texte mal encodé.", caller);
-  const auto version = parse_int(http::form_value(pairs, "_version"));
-  if (!version) return send_error_page(res, 400, "Requête invalide", "La version de la demande est absente.", caller);
+  const auto version = check_draft_post(*owned, pairs, res, caller);
+  if (!version) return;
   const auto& page = form.pages[*index];
   const std::string next = *index + 1 < form.pages.size() ? pages::step_url(owned->request.id, form.pages[*index + 1].key)
                                                           : pages::summary_url(owned->request.id);
@@ -409,12 +417,8 @@ void App::submit_request(const httplib::Request& req, httplib::Response& res) {
   const auto catalog = catalogs_.current();
   auto owned = load_owned(req.matches[1].str(), res, caller, *catalog);
   if (!owned) return;
-  if (owned->request.state != storage::RequestState::Draft) {
-    return send_error_page(res, 409, "Demande déjà soumise", "Cette demande a déjà été soumise.", caller);
-  }
-  if (!all_utf8(pairs)) return send_error_page(res, 400, "Requête invalide", "Le formulaire contient du texte mal encodé.", caller);
-  const auto version = parse_int(http::form_value(pairs, "_version"));
-  if (!version) return send_error_page(res, 400, "Requête invalide", "La version de la demande est absente.", caller);
+  const auto version = check_draft_post(*owned, pairs, res, caller);
+  if (!version) return;
   const auto checkboxes = pages::submit_fields(*owned->form->definition);
   std::vector<const formc::model::Field*> fields;
   for (const auto& f : checkboxes) fields.push_back(&f);
