@@ -81,6 +81,7 @@ Value read_field(const nlohmann::json& document, std::string_view name, Type typ
     case Type::Kind::List: {
       Value::List out;
       if (v && v->is_array()) {
+        out.reserve(v->size());  // a request's list can be long: one allocation, not log2(n) regrowths
         for (const auto& e : *v) {
           if (!e.is_string()) return Value::list({});
           out.push_back(Value::string(e.get<std::string>()));
@@ -91,6 +92,7 @@ Value read_field(const nlohmann::json& document, std::string_view name, Type typ
     case Type::Kind::Document: {
       Value::Documents out;
       if (v && v->is_array()) {
+        out.reserve(v->size());
         for (const auto& e : *v) {
           if (!e.is_object()) return Value::documents({});
           rt::Document d;

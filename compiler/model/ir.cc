@@ -1,5 +1,6 @@
 #include "model/ir.h"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -72,6 +73,19 @@ const Scope* Definition::find_scope(std::string_view value) const {
     if (s.value == value) return &s;
   }
   return nullptr;
+}
+
+std::optional<std::int64_t> list_bound(const Field& field, const Definition& definition) {
+  switch (field.type) {
+    case FieldType::Multiselect: {
+      if (field.options.empty()) return field.max_items.value_or(kDefaultFreeListItems);
+      const auto options = static_cast<std::int64_t>(field.options.size());
+      return field.max_items ? std::min(*field.max_items, options) : options;
+    }
+    case FieldType::Scopes: return static_cast<std::int64_t>(definition.scopes.size());
+    case FieldType::Document: return field.max_count;
+    default: return std::nullopt;
+  }
 }
 
 const Definition* Module::find_definition(std::string_view id) const {

@@ -84,6 +84,7 @@ struct Field {
   std::vector<std::string> content_types;
   std::optional<std::int64_t> max_size;
   std::int64_t max_count = 6;
+  std::optional<std::int64_t> max_items;  // multiselect, as written (see list_bound())
   std::string autocomplete;
   bool prefillable = true;
   ValueSpans value_spans;
@@ -167,6 +168,24 @@ struct Definition {
   [[nodiscard]] const Field* find_field(std::string_view name) const;
   [[nodiscard]] const Scope* find_scope(std::string_view value) const;
 };
+
+// The `max_items` of a multiselect without options (a free list of strings)
+// that does not set it: generous for a hand-typed list, small enough that a
+// request cannot make the validators work or report in proportion to it.
+inline constexpr std::int64_t kDefaultFreeListItems = 100;
+
+// The most items a list field accepts, nullopt for a field that is not a list:
+//   multiselect with options  the number of options (or `max_items` if lower):
+//                             more items cannot all be distinct options;
+//   multiselect without       `max_items`, default kDefaultFreeListItems;
+//   scopes                    the number of the definition's scopes (each
+//                             scope at most once);
+//   document                  `max_count`.
+// The generated C++, the interpreter and the JSON Schema (maxItems) apply it
+// alike: a longer list is one error (too_many_items, or too_many_files for
+// documents) and its items are not checked one by one, so the errors of a
+// request are bounded by its definition.
+[[nodiscard]] std::optional<std::int64_t> list_bound(const Field& field, const Definition& definition);
 
 struct ScopesConfig {
   std::optional<std::vector<Located>> displayed;

@@ -67,6 +67,7 @@ json to_json(const Field& f) {
     o["max_size"] = opt(f.max_size);
     o["max_count"] = f.max_count;
   }
+  if (f.max_items) o["max_items"] = *f.max_items;
   if (!f.autocomplete.empty()) o["autocomplete"] = f.autocomplete;
   if (!f.prefillable) o["prefillable"] = false;
   return o;

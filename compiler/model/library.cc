@@ -18,8 +18,8 @@ const std::vector<std::string>& field_keys() {
   static const std::vector<std::string> keys = {
       "name",       "type",       "label",   "hint",          "placeholder", "required",  "required_if",
       "visible_if", "submit_only", "min",    "max",           "min_length",  "max_length", "pattern",
-      "pattern_message", "mobile", "options", "content_types", "max_size",   "max_count", "autocomplete",
-      "prefillable"};
+      "pattern_message", "mobile", "options", "content_types", "max_size",   "max_count", "max_items",
+      "autocomplete", "prefillable"};
   return keys;
 }
 
@@ -249,6 +249,15 @@ std::optional<FieldDecl> read_field(const yaml::Node& node, support::DiagnosticE
   } else {
     reject_constraint(r, node, "options", f.type, diags);
     r.mark_seen("options");
+  }
+  if (f.type == FieldType::Multiselect) {
+    // The bound of a free list, or a "choose at most N" below the option count (model::list_bound).
+    f.max_items = r.integer("max_items");
+    if (f.max_items && *f.max_items < 1) {
+      diags.report(DiagCode::FieldBadConstraint, f.value_spans.of("max_items"), "'max_items' must be at least 1");
+    }
+  } else {
+    reject_constraint(r, node, "max_items", f.type, diags);
   }
   if (f.type == FieldType::Document) {
     if (auto types = r.string_list("content_types")) {

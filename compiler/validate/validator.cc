@@ -3,12 +3,15 @@
 #include <algorithm>
 #include <regex>
 #include <set>
+#include <string_view>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
 #include "expr/expr.h"
 #include "formc/runtime/expr_regex.h"
 #include "formc/runtime/formats.h"
+#include "formc/runtime/messages.h"
 #include "formc/runtime/strings.h"
 #include "gen/json_schema/json_schema_generator.h"
 #include "support/text.h"
@@ -33,6 +36,15 @@ std::int64_t as_integer(const json& v) {
   return v.is_number_integer() ? v.get<std::int64_t>() : static_cast<std::int64_t>(v.get<double>());
 }
 
+
+// A closed object: exactly name, content_type and size (a non-negative
+// integer). One lookup per key: a request may hold many files.
+bool is_document(const json& d) {
+  if (!d.is_object() || d.size() != 3) return false;
+  const auto name = d.find("name"), type = d.find("content_type"), size = d.find("size");
+  return name != d.end() && name->is_string() && type != d.end() && type->is_string() && size != d.end() &&
+         is_integral(*size) && as_integer(*size) >= 0;
+}
 
 class Validator {
  public:
@@ -219,12 +231,14 @@ class Validator {
       case FieldType::Multiselect:
       case FieldType::Scopes: {
         if (!v.is_array()) return type_error("une liste");
-        std::set<std::string> seen;
         for (const auto& item : v) {
           if (!item.is_string()) return type_error("une liste de chaînes de caractères");
         }
+        if (too_many_items(f, v.size())) return true;
+        std::unordered_set<std::string_view> seen;  // views into `v`, which outlives the loop
+        seen.reserve(v.size());
         for (const auto& item : v) {
-          const auto s = item.get<std::string>();
+          const auto& s = item.get_ref<const std::string&>();
           if (!seen.insert(s).second) {
             add(f.name, "duplicate", fmt::format("« {} » contient {} plusieurs fois.", label_of(f), support::quote(s)));
           }
@@ -235,15 +249,12 @@ class Validator {
       case FieldType::Document: {
         if (!v.is_array()) return type_error("une liste de documents");
         for (const auto& d : v) {
-          // A closed object: exactly name, content_type and size.
-          if (!d.is_object() || d.size() != 3 || !d.contains("name") || !d["name"].is_string() ||
-              !d.contains("content_type") || !d["content_type"].is_string() || !d.contains("size") ||
-              !is_integral(d["size"]) || as_integer(d["size"]) < 0) {
-            return type_error("une liste de documents {name, content_type, size}");
-          }
+          if (!is_document(d)) return type_error("une liste de documents {name, content_type, size}");
         }
         if (static_cast<std::int64_t>(v.size()) > f.max_count) {
+          // One error for the list, as for too_many_items: the files are not checked one by one.
           add(f.name, "too_many_files", fmt::format("« {} » accepte au plus {} fichier(s).", label_of(f), f.max_count));
+          return true;
         }
         for (const auto& d : v) {
           if (f.max_size && as_integer(d["size"]) > *f.max_size) {
@@ -306,6 +317,15 @@ class Validator {
     } else if (!is_min && d > *limit) {
       add(f.name, "max", fmt::format("« {} » doit être au plus tard le {}.", label_of(f), rt::format_date(*limit)));
     }
+  }
+
+  // A list longer than the field's bound (model::list_bound) is one error and
+  // nothing else: the errors of a request stay bounded by its definition.
+  bool too_many_items(const Field& f, std::size_t count) {
+    const auto bound = model::list_bound(f, def_);
+    if (!bound || static_cast<std::int64_t>(count) <= *bound) return false;
+    add(f.name, "too_many_items", rt::msg::too_many_items(label_of(f), *bound));
+    return true;
   }
 
   void check_option(const Field& f, const std::string& value) {

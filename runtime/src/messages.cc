@@ -84,6 +84,12 @@ std::string not_a_scope(std::string_view value) {
 std::string duplicate(std::string_view label, std::string_view value) {
   return about(label, "contient " + quote(value) + " plusieurs fois.");
 }
+std::string too_many_items(std::string_view label, std::int64_t max) {
+  std::string out = subject(label);
+  if (!out.empty()) out.insert(out.size() - 1, " :");  // "« L » : au plus 3 éléments."
+  out += "au plus " + std::to_string(max) + (max > 1 ? " éléments." : " élément.");
+  return out;
+}
 std::string too_many_files(std::string_view label, std::int64_t max) {
   return about(label, "accepte au plus " + std::to_string(max) + " fichier(s).");
 }

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <unordered_set>
 
 #include "formc/runtime/checks.h"
 #include "formc/runtime/json_io.h"
@@ -101,40 +102,58 @@ void Checker::not_an_option(std::string_view field, std::string_view label, std:
   fail(field, "not_an_option", msg::not_an_option(label, value));
 }
 
-void Checker::items(std::string_view field, std::string_view label, const std::vector<std::string>& values,
-                    bool (*is_option)(std::string_view)) {
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    const std::string& v = values[i];
-    for (std::size_t j = 0; j < i; ++j) {
-      if (values[j] == v) {
-        fail(field, "duplicate", msg::duplicate(label, v));
-        break;
-      }
-    }
-    if (is_option && !is_option(v)) not_an_option(field, label, v);
+namespace {
+
+// Calls visit(value, repeated) for each item in order, `repeated` when an
+// earlier item is equal. Linear: pairwise only while that is bounded by a
+// constant (Checker::kPairwiseItems), a hash set of views into `values` above.
+template <class Visit>
+void for_each_item(const std::vector<std::string>& values, Visit visit) {
+  if (values.size() <= Checker::kPairwiseItems) {
+    for (auto it = values.begin(); it != values.end(); ++it) visit(*it, std::find(values.begin(), it, *it) != it);
+    return;
   }
+  std::unordered_set<std::string_view> seen;
+  seen.reserve(values.size());
+  for (const auto& v : values) visit(v, !seen.insert(v).second);
+}
+
+}  // namespace
+
+bool Checker::too_many(std::string_view field, std::string_view label, std::size_t count, std::int64_t max_items) {
+  if (static_cast<std::int64_t>(count) <= max_items) return false;
+  fail(field, "too_many_items", msg::too_many_items(label, max_items));
+  return true;
+}
+
+void Checker::items(std::string_view field, std::string_view label, const std::vector<std::string>& values,
+                    bool (*is_option)(std::string_view), std::int64_t max_items) {
+  if (too_many(field, label, values.size(), max_items)) return;
+  for_each_item(values, [&](const std::string& v, bool repeated) {
+    if (repeated) fail(field, "duplicate", msg::duplicate(label, v));
+    if (is_option && !is_option(v)) not_an_option(field, label, v);
+  });
 }
 
 void Checker::scopes(std::string_view field, std::string_view label, const std::vector<std::string>& values,
                      int (*scope_index)(std::string_view), std::span<const bool> allowed) {
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    const std::string& v = values[i];
-    for (std::size_t j = 0; j < i; ++j) {
-      if (values[j] == v) {
-        fail(field, "duplicate", msg::duplicate(label, v));
-        break;
-      }
-    }
+  if (too_many(field, label, values.size(), static_cast<std::int64_t>(allowed.size()))) return;
+  for_each_item(values, [&](const std::string& v, bool repeated) {
+    if (repeated) fail(field, "duplicate", msg::duplicate(label, v));
     const int index = scope_index ? scope_index(v) : -1;
     if (index < 0 || static_cast<std::size_t>(index) >= allowed.size() || !allowed[static_cast<std::size_t>(index)]) {
       fail(field, "not_an_option", msg::not_a_scope(v));
     }
-  }
+  });
 }
 
 void Checker::documents(std::string_view field, std::string_view label, const std::vector<Document>& files,
                         std::int64_t max_count, std::int64_t max_size, std::span<const std::string_view> content_types) {
-  if (static_cast<std::int64_t>(files.size()) > max_count) fail(field, "too_many_files", msg::too_many_files(label, max_count));
+  if (static_cast<std::int64_t>(files.size()) > max_count) {
+    // One error for the list: checking each file would let the request choose how many errors it gets.
+    fail(field, "too_many_files", msg::too_many_files(label, max_count));
+    return;
+  }
   for (const auto& f : files) {
     if (max_size >= 0 && f.size > max_size) fail(field, "file_too_large", msg::file_too_large(label));
     if (!content_types.empty() &&

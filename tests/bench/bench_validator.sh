@@ -7,11 +7,14 @@
 #   tests/bench/bench_validator.sh [BUILD_DIR [N [RUNS]]]
 # Documents: the differential test's generator (tests/differential/runner.cc,
 # seed 7), split into valid and invalid by the generated validator.
+# First, bench_lists: requests whose lists hold LIST_ITEMS (80,000) distinct
+# items, which a list's bound turns into one error (see bench_lists.cc).
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$root/build}
 n=${2:-20000}
 runs=${3:-5}
+list_items=${LIST_ITEMS:-80000}
 shared="$root/../shared/reference/datapass-v2"
 corpus_form=${CORPUS_FORM:-api-particulier}
 cmake --build "$build" --target bench_validator differential_definitions_runner $( [ -d "$shared" ] && echo differential_datapass_runner ) >/dev/null
@@ -41,6 +44,11 @@ bench() {  # bench NAME ROOT FORM
     ' "$work/cpp.json" "$work/ajv.json" "$form" "$set"
   done
 }
+
+echo "bench_lists: one request per list field of API Pro Santé Connect holding $list_items distinct items (then all at once)," \
+     "median ms per request of $runs runs, generated C++ and interpreter, submit context, end to end from JSON text"
+"$build/tests/bench/validator/bench_lists_definitions" api-pro-sante-connect "$root/definitions/library" "$root/definitions" \
+  "$list_items" "$runs"
 
 echo "bench_validator: N=$n documents per run, median of $runs runs, submit context, end to end from JSON text"
 bench definitions "$root/definitions" api-pro-sante-connect definitions

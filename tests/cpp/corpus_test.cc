@@ -258,6 +258,50 @@ TEST_CASE("unknown steps and forms of another definition are reported") {
   }
 }
 
+TEST_CASE("lists over their bound: the generated class and the interpreter report one error, the same") {
+  // 80,000 distinct items, what a hostile client can send to a public server.
+  // Timing lives in the benchmark (tests/bench/validator, bench_lists); here:
+  // the errors are bounded and both engines agree on them.
+  constexpr int kItems = 80000;
+  json strings = json::array(), files = json::array();
+  for (int i = 0; i < kItems; ++i) {
+    strings.push_back("element_" + std::to_string(i));
+    files.push_back({{"name", "piece_" + std::to_string(i) + ".pdf"}, {"content_type", "application/pdf"}, {"size", 1}});
+  }
+  std::size_t lists = 0;
+  for (const auto& def : g_module->definitions) {
+    const auto* cls = find_class(def.id);
+    REQUIRE(cls);
+    const auto& form = *g_module->forms_of(def.id).front();
+    const auto& info = cls->forms().front();
+    for (const auto& block : def.blocks) {
+      for (const auto& f : block.fields) {
+        if (!formc::model::list_bound(f, def)) continue;
+        const bool documents = f.type == formc::model::FieldType::Document;
+        const json doc = {{f.name, documents ? files : strings}};
+        formc::rt::Context draft = formc::rt::Context::draft();
+        draft.today = formc::rt::date(2026, 1, 15);
+        std::string problem;
+        const auto interpreted = formc::validate::validate(def, form, doc, interpreter_context(draft), *draft.today, problem);
+        REQUIRE(interpreted);
+        const auto generated = cls->validate_json_text(doc.dump(), draft, info);
+        INFO(def.id << " / " << f.name);
+        CHECK(sorted(*interpreted) == sorted(generated.errors));
+        // A field hidden by visible_if is not checked (no error); a shown one gets exactly one.
+        REQUIRE(generated.errors.size() <= 1);
+        if (!f.visible_if) {
+          REQUIRE(generated.errors.size() == 1);
+          CHECK(generated.errors[0].field == f.name);
+          CHECK(generated.errors[0].code == (documents ? "too_many_files" : "too_many_items"));
+        }
+        ++lists;
+      }
+    }
+  }
+  WARN(lists << " list fields given " << kItems << " items");
+  CHECK(lists > 0);
+}
+
 TEST_CASE("differential: generated validators agree with the interpreter") {
   std::size_t documents = 0, compared = 0, errors = 0;
   for (const auto& def : g_module->definitions) {

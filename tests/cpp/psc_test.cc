@@ -286,15 +286,44 @@ TEST_CASE("contacts: names and job title are required only for a person") {
 
 TEST_CASE("scopes: options of the definition, allowed by the form's scopes_config, no repeats") {
   json j = valid_request();
-  j["scopes"] = json::array({"idnat", "adresse_postale", "idnat"});
-  const auto r = read(j).validate(Context::draft());
-  CHECK(codes(r) == std::set<std::pair<std::string, std::string>>{{"scopes", "not_an_option"}, {"scopes", "duplicate"}});
+  j["scopes"] = json::array({"idnat", "adresse_postale"});
+  auto r = read(j).validate(Context::draft());
+  CHECK(codes(r) == std::set<std::pair<std::string, std::string>>{{"scopes", "not_an_option"}});
   CHECK(r.find("scopes", "not_an_option")->message == "« adresse_postale » n'est pas une donnée disponible.");
+  j["scopes"] = json::array({"idnat", "idnat"});
+  r = read(j).validate(Context::draft());
+  CHECK(codes(r) == std::set<std::pair<std::string, std::string>>{{"scopes", "duplicate"}});
+  CHECK(r.find("scopes", "duplicate")->message == "« Les données » contient 'idnat' plusieurs fois.");
+  // The definition has two scopes: three items cannot all be distinct scopes.
+  j["scopes"] = json::array({"idnat", "adresse_postale", "idnat"});
+  r = read(j).validate(Context::draft());
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0] == Error{"scopes", "too_many_items", "« Les données » : au plus 2 éléments."});
   for (const auto& form : PSC::forms()) {
     // None of the PSC forms restricts its scopes (the corpus tests cover scopes_config).
     CHECK(std::all_of(form.allowed_scopes.begin(), form.allowed_scopes.end(), [](bool b) { return b; }));
     CHECK_FALSE(form.scopes_config.has_displayed);
   }
+}
+
+TEST_CASE("80,000 distinct list items: one error per list, read and validated from JSON text") {
+  // What a hostile client can send to a public server. Timing lives in the
+  // benchmark (tests/bench/validator, bench_lists); here: the errors stay bounded.
+  json j = valid_request();
+  json scopes = json::array();
+  json files = json::array();
+  for (int i = 0; i < 80000; ++i) {
+    scopes.push_back("scope_" + std::to_string(i));
+    files.push_back({{"name", "piece_" + std::to_string(i) + ".exe"}, {"content_type", "application/x-msdownload"}, {"size", 1 << 30}});
+  }
+  j["scopes"] = scopes;
+  j["cadre_juridique_document"] = files;
+  const auto r = PSC::validate_json_text(j.dump(), Context::submit(), PSC::default_form());
+  INFO(dump(r));
+  CHECK(r.errors == std::vector<Error>{
+                        {"cadre_juridique_document", "too_many_files", "« Ajoutez votre document » accepte au plus 6 fichier(s)."},
+                        {"scopes", "too_many_items", "« Les données » : au plus 2 éléments."},
+                    });
 }
 
 TEST_CASE("enums convert to and from DataPass's values") {

@@ -305,6 +305,133 @@ TEST_CASE("InputErrors: unknown keys once each, sorted with the document-level o
   CHECK_FALSE(e.has(3));
 }
 
+// ---- Checker's list checks: linear, and bounded by the definition -----------------
+
+namespace {
+
+using formc::rt::Checker;
+
+bool is_abc(std::string_view v) { return v == "a" || v == "b" || v == "c"; }
+
+// What Checker::items reported before it used a hash set (it compared every
+// item with every earlier one): the reference for which errors, in which order.
+std::vector<Error> pairwise_items(const std::vector<std::string>& values, bool (*is_option)(std::string_view)) {
+  namespace msg = formc::rt::msg;
+  std::vector<Error> out;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (values[j] == values[i]) {
+        out.push_back(Error{"liste", "duplicate", msg::duplicate("Liste", values[i])});
+        break;
+      }
+    }
+    if (is_option && !is_option(values[i])) out.push_back(Error{"liste", "not_an_option", msg::not_an_option("Liste", values[i])});
+  }
+  return out;
+}
+
+std::vector<Error> check_items(const std::vector<std::string>& values, bool (*is_option)(std::string_view),
+                               std::int64_t max_items = Checker::kNoItemLimit) {
+  std::vector<Error> out;
+  const InputErrors none;
+  Checker(out, none).items("liste", "Liste", values, is_option, max_items);
+  return out;
+}
+
+std::vector<std::string> distinct_items(std::size_t n) {
+  std::vector<std::string> out;
+  out.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) out.push_back("element_" + std::to_string(i));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("Checker::items: the same duplicate and option errors, in the same order, as the pairwise scan") {
+  std::mt19937 rng(20260115);
+  const std::vector<std::string> alphabet = {"a", "b", "c", "d", "", "é", "a ", "A"};
+  // Lengths on both sides of kPairwiseItems (pairwise below, hash set above).
+  for (std::size_t n = 0; n <= 3 * Checker::kPairwiseItems; ++n) {
+    for (int round = 0; round < 20; ++round) {
+      std::vector<std::string> values;
+      const std::size_t letters = 1 + static_cast<std::size_t>(round) % alphabet.size();
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::size_t k = std::uniform_int_distribution<std::size_t>(0, letters - 1)(rng);
+        values.push_back(round % 5 == 4 ? "x" + std::to_string(k * 7 + i % 3) : alphabet[k]);
+      }
+      INFO("n=" << n << " round=" << round);
+      CHECK(check_items(values, &is_abc) == pairwise_items(values, &is_abc));
+      CHECK(check_items(values, nullptr) == pairwise_items(values, nullptr));
+    }
+  }
+  // The first occurrence is not flagged; every later one is, then its option error.
+  const auto errors = check_items({"a", "z", "a", "z", "a"}, &is_abc);
+  REQUIRE(errors.size() == 5);
+  CHECK(errors[0].code == "not_an_option");
+  CHECK(errors[1].code == "duplicate");
+  CHECK(errors[2].code == "duplicate");
+  CHECK(errors[3].code == "not_an_option");
+  CHECK(errors[4].code == "duplicate");
+}
+
+TEST_CASE("a list longer than its bound is one too_many_items and its items are not checked") {
+  CHECK(check_items({"a", "b", "c"}, &is_abc, 3).empty());
+  const auto over = check_items({"a", "a", "z", "b"}, &is_abc, 3);
+  REQUIRE(over.size() == 1);
+  CHECK(over[0].field == "liste");
+  CHECK(over[0].code == "too_many_items");
+  CHECK(over[0].message == "« Liste » : au plus 3 éléments.");
+
+  // 80,000 distinct items: one error (the bound), or none without options nor bound (the hash set).
+  const auto many = distinct_items(80000);
+  CHECK(check_items(many, &is_abc, 3).size() == 1);
+  CHECK(check_items(many, nullptr).empty());
+  auto repeated = many;
+  repeated.push_back("element_0");
+  const auto one_repeat = check_items(repeated, nullptr);
+  REQUIRE(one_repeat.size() == 1);
+  CHECK(one_repeat[0].code == "duplicate");
+}
+
+TEST_CASE("scopes: at most one item per definition scope, then one too_many_items") {
+  static constexpr bool kAllowed[] = {true, false};  // two definition scopes, the second not offered
+  auto index = [](std::string_view v) { return v == "idnat" ? 0 : v == "rpps" ? 1 : -1; };
+  auto check = [&](const std::vector<std::string>& values) {
+    std::vector<Error> out;
+    const InputErrors none;
+    Checker(out, none).scopes("scopes", "Les données", values, +index, kAllowed);
+    return out;
+  };
+  CHECK(check({"idnat"}).empty());
+  const auto two = check({"idnat", "idnat"});
+  REQUIRE(two.size() == 1);
+  CHECK(two[0].code == "duplicate");
+  const auto hidden = check({"rpps"});
+  REQUIRE(hidden.size() == 1);
+  CHECK(hidden[0].code == "not_an_option");
+  const auto three = check({"idnat", "rpps", "x"});
+  REQUIRE(three.size() == 1);
+  CHECK(three[0].code == "too_many_items");
+  CHECK(three[0].message == "« Les données » : au plus 2 éléments.");
+  CHECK(check(distinct_items(80000)).size() == 1);
+}
+
+TEST_CASE("documents over max_count: one too_many_files, the files are not checked one by one") {
+  static constexpr std::string_view kPdf[] = {"application/pdf"};
+  auto check = [](const std::vector<formc::rt::Document>& files) {
+    std::vector<Error> out;
+    const InputErrors none;
+    Checker(out, none).documents("pieces", "Pièces", files, /*max_count=*/6, /*max_size=*/100, kPdf);
+    return out;
+  };
+  const formc::rt::Document bad{"x.exe", "application/x-msdownload", 1000};
+  CHECK(check(std::vector<formc::rt::Document>(2, bad)).size() == 4);  // within the count: each file's size and type
+  const auto over = check(std::vector<formc::rt::Document>(80000, bad));
+  REQUIRE(over.size() == 1);
+  CHECK(over[0].code == "too_many_files");
+  CHECK(over[0].message == "« Pièces » accepte au plus 6 fichier(s).");
+}
+
 TEST_CASE("writers print compact JSON that nlohmann reads back") {
   std::string out;
   formc::rt::JsonTextWriter w(out);
@@ -363,5 +490,7 @@ TEST_CASE("messages use DataPass's wording") {
   CHECK(msg::format_phone("Tél", false) == "« Tél » doit être un numéro de téléphone français. Exemple : 0199001234 ou +33199001234.");
   CHECK(msg::not_an_option("Type", "x") == "« Type » : 'x' ne fait pas partie des choix possibles.");
   CHECK(msg::file_too_large("Doc") == "« Doc » : un fichier dépasse la taille maximale.");
+  CHECK(msg::too_many_items("Données", 2) == "« Données » : au plus 2 éléments.");
+  CHECK(msg::too_many_items("Choix", 1) == "« Choix » : au plus 1 élément.");
   CHECK(msg::type("", "vrai ou faux") == "doit être vrai ou faux.");
 }

@@ -21,7 +21,7 @@
 // valid documents (1 to 3 of: drop a field, blank it, null, wrong type,
 // bad email/phone/url/date, integer out of bounds, too long, pattern
 // mismatch, option not allowed, scope the form hides, duplicate list item,
-// too many files, wrong content type, file too big, malformed file object,
+// list longer than its bound, too many files (some bad), wrong content type, file too big, malformed file object,
 // unknown key, unticked checkbox).
 #include <algorithm>
 #include <cstdio>
@@ -218,16 +218,18 @@ class DocGen {
       case T::Multiselect:
       case T::Scopes: {
         json list = good(f);
-        const int r = pick(0, 2);
+        const int r = pick(0, 3);
         if (r == 0 && f.type == T::Scopes && !hidden_.empty()) list.push_back(any(hidden_));
         else if (r == 1 && !list.empty()) list.push_back(list[0]);
+        else if (r == 2) return too_long(f);
         else list.push_back(f.integer_options ? json(987654) : json("inexistant"));
         return list;
       }
       case T::Document: {
         json list = json::array();
         if (pick(0, 1)) {
-          for (std::int64_t i = 0; i <= f.max_count; ++i) list.push_back(file(f, false));
+          // Too many files, sometimes one of them bad too (its type error still shows; the others are not checked).
+          for (std::int64_t i = 0; i <= f.max_count; ++i) list.push_back(file(f, pick(0, 4) == 0));
         } else {
           list.push_back(file(f, true));
         }
@@ -239,6 +241,18 @@ class DocGen {
         if (f.min_length && *f.min_length > 1) return "x";
         return pick(0, 1) ? "\t\n" : "";
     }
+  }
+
+  // A list over the field's bound (formc::model::list_bound): the allowed
+  // values first, then distinct made-up ones, 1 to 3 past the bound.
+  json too_long(const Field& f) {
+    std::vector<std::string> pool = f.type == T::Scopes ? allowed_ : std::vector<std::string>{};
+    for (const auto& o : f.options) pool.push_back(o.value);
+    const auto bound = static_cast<std::size_t>(*formc::model::list_bound(f, def_));
+    const std::size_t n = bound + static_cast<std::size_t>(pick(1, 3));
+    json list = json::array();
+    for (std::size_t i = 0; i < n; ++i) list.push_back(i < pool.size() ? pool[i] : "element_" + std::to_string(i));
+    return list;
   }
 
   void mutate(json& doc) {

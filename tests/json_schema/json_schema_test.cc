@@ -253,5 +253,5 @@ TEST_CASE("the authoring schema is draft-07 with a kind per input folder") {
   CHECK(keys == std::vector<std::string>{"name", "type", "label", "hint", "placeholder", "required", "required_if",
                                          "visible_if", "submit_only", "min", "max", "min_length", "max_length", "pattern",
                                          "pattern_message", "mobile", "options", "content_types", "max_size", "max_count",
-                                         "autocomplete", "prefillable"});
+                                         "max_items", "autocomplete", "prefillable"});
 }

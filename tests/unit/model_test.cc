@@ -25,6 +25,7 @@
 #include "model/ir.h"
 #include "model/ir_json.h"
 #include "support/diagnostics.h"
+#include "validate/validator.h"
 
 namespace fs = std::filesystem;
 using formc::model::Definition;
@@ -551,6 +552,109 @@ TEST_CASE("library fields keep their declared attributes", "[model]") {
   CHECK(legal->rules[0].fields == Names{"cadre_juridique_url", "cadre_juridique_document"});
   CHECK(legal->rules[0].check.expr != nullptr);
   CHECK(legal->slug == "cadre-juridique");
+}
+
+TEST_CASE("every list field has a bound, and multiselect's max_items is read and checked", "[model][lists]") {
+  auto b = build({
+      {"authorization_definitions/d.yml",
+       std::string(kDefinition) +
+           "    - name: legal\n"
+           "    - name: modalities\n"
+           "  modalities:\n"
+           "    - {value: rie, label: \"Via le RIE\"}\n"
+           "    - {value: internet, label: \"Via Internet\"}\n"
+           "    - {value: vpn, label: \"Via un VPN\"}\n"
+           "  scopes:\n"
+           "    - {name: A, value: a}\n"
+           "    - {name: B, value: b}\n"
+           "  extra_fields:\n"
+           "    basic_infos:\n"
+           "      - {name: adresses_ip, type: multiselect, label: \"Adresses IP\", required: false}\n"
+           "      - {name: serveurs, type: multiselect, label: \"Serveurs\", max_items: 5, required: false}\n"
+           "      - {name: une_voie, type: multiselect, label: \"Une voie\", max_items: 1, required: false,\n"
+           "         options: [{value: x, label: X}, {value: y, label: Y}]}\n"},
+      {"authorization_request_forms/f.yml", "f:\n  authorization_request: APIDemo\n  steps: [{name: basic_infos}]\n"},
+  });
+  INFO(b.all_diagnostics());
+  CHECK_FALSE(b.session->diagnostics().has_errors());
+  const Definition& d = b.def("api_demo");
+  using formc::model::list_bound;
+  auto bound = [&](const char* name) {
+    const Field* f = d.find_field(name);
+    REQUIRE(f != nullptr);
+    return list_bound(*f, d);
+  };
+  CHECK(bound("modalities") == std::optional<std::int64_t>(3));                // its options
+  CHECK(bound("adresses_ip") == formc::model::kDefaultFreeListItems);           // a free list
+  CHECK(bound("serveurs") == std::optional<std::int64_t>(5));                   // max_items
+  CHECK(bound("une_voie") == std::optional<std::int64_t>(1));                   // max_items below the options
+  CHECK(bound("scopes") == std::optional<std::int64_t>(2));                     // the definition's scopes
+  CHECK(bound("cadre_juridique_document") == std::optional<std::int64_t>(6));   // max_count
+  CHECK(bound("intitule") == std::nullopt);
+
+  auto bad = build({
+      {"authorization_definitions/d.yml",
+       std::string(kDefinition) +
+           "  extra_fields:\n"
+           "    basic_infos:\n"
+           "      - {name: liste, type: multiselect, label: Liste, max_items: 0}\n"
+           "      - {name: texte, type: text, label: Texte, max_items: 3}\n"},
+      {"authorization_request_forms/f.yml", "f:\n  authorization_request: APIDemo\n  steps: [{name: basic_infos}]\n"},
+  });
+  const auto diags = bad.diags(DiagCode::FieldBadConstraint);
+  REQUIRE(diags.size() == 2);
+  CHECK(diags[0]->message == "'max_items' must be at least 1");
+  CHECK(diags[1]->message == "'max_items' does not apply to a field of type 'text'");
+}
+
+TEST_CASE("the interpreter bounds lists like the generated code: one too_many_items, items unchecked", "[model][lists]") {
+  auto b = build({
+      {"authorization_definitions/d.yml",
+       std::string(kDefinition) +
+           "  extra_fields:\n"
+           "    basic_infos:\n"
+           "      - {name: adresses_ip, type: multiselect, label: \"Adresses IP\", required: false}\n"
+           "      - {name: une_voie, type: multiselect, label: \"Une voie\", max_items: 1, required: false,\n"
+           "         options: [{value: x, label: X}, {value: y, label: Y}]}\n"},
+      {"authorization_request_forms/f.yml", "f:\n  authorization_request: APIDemo\n  steps: [{name: basic_infos}]\n"},
+  });
+  INFO(b.all_diagnostics());
+  REQUIRE_FALSE(b.session->diagnostics().has_errors());
+  const Definition& d = b.def("api_demo");
+  const Form& f = b.form("f");
+  auto validate = [&](const nlohmann::json& doc) {
+    std::string problem;
+    const auto errors = formc::validate::validate(d, f, doc, *formc::validate::Context::parse("draft"), formc::rt::date(2026, 1, 15), problem);
+    REQUIRE(errors);
+    return *errors;
+  };
+  // Within the bound: every repeat after the first occurrence, then the option error, in order.
+  auto errors = validate({{"adresses_ip", {"10.0.0.1", "10.0.0.2", "10.0.0.1", "10.0.0.1"}}});
+  REQUIRE(errors.size() == 2);
+  CHECK(errors[0].code == "duplicate");
+  CHECK(errors[0].message == "« Adresses IP » contient '10.0.0.1' plusieurs fois.");
+  CHECK(errors[1].code == "duplicate");
+  errors = validate({{"une_voie", {"z"}}});
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].code == "not_an_option");
+  // Over the bound: one error, whatever the items.
+  errors = validate({{"une_voie", {"x", "y"}}});
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].field == "une_voie");
+  CHECK(errors[0].code == "too_many_items");
+  CHECK(errors[0].message == "« Une voie » : au plus 1 élément.");
+  // 80,000 distinct items in a free list: one error (the default bound, 100).
+  nlohmann::json many = nlohmann::json::array();
+  for (int i = 0; i < 80000; ++i) many.push_back("10.0." + std::to_string(i / 256) + "." + std::to_string(i % 256));
+  errors = validate({{"adresses_ip", many}});
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].code == "too_many_items");
+  CHECK(errors[0].message == "« Adresses IP » : au plus 100 éléments.");
+  // A non-string item is a type error first, as in the generated reader.
+  many.push_back(12);
+  errors = validate({{"adresses_ip", many}});
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].code == "type");
 }
 
 TEST_CASE("the IR is deterministic", "[model]") {

@@ -246,12 +246,14 @@ class MultiselectEmitter final : public FieldEmitter {
   using FieldEmitter::FieldEmitter;
 
   std::string present() const override { return "!" + self() + ".empty()"; }
-  bool has_value_checks() const override { return true; }  // duplicates
+  bool has_value_checks() const override { return true; }  // length and duplicates
   void value_checks(Printer& p) const override {
     const std::string option =
         field_.enum_index >= 0 ? "&formc::rt::is_option<" + enum_type(layout_, field_.enum_index) + ">" : "nullptr";
-    p.line("check.items($json$, $label$, $self$, $option$);",
-           {{"json", lit(field_.json)}, {"label", lit(field_.label)}, {"self", self()}, {"option", option}});
+    const auto bound = model::list_bound(*field_.field, *layout_.definition);
+    p.line("check.items($json$, $label$, $self$, $option$, /*max_items=*/$bound$);",
+           {{"json", lit(field_.json)}, {"label", lit(field_.label)}, {"self", self()}, {"option", option},
+            {"bound", std::to_string(bound.value_or(0))}});
   }
 };
 
@@ -263,6 +265,8 @@ class ScopesEmitter final : public FieldEmitter {
 
   std::string present() const override { return "!" + self() + ".empty()"; }
   bool has_value_checks() const override { return true; }
+  // The bound (the definition's scopes, model::list_bound) is the size of
+  // form.allowed_scopes, which the runtime reads.
   void value_checks(Printer& p) const override {
     const std::string index =
         field_.enum_index >= 0 ? "&formc::rt::enum_index<" + enum_type(layout_, field_.enum_index) + ">" : "nullptr";

@@ -154,6 +154,10 @@ Json definitions_section() {
                                   {"type", "integer"}, {"minimum", 0}})},
        {"max_count", nullable(Json{{"description", "The maximum number of files (document fields, default 6)."},
                                    {"type", "integer"}, {"minimum", 1}})},
+       {"max_items", nullable(Json{{"description", "The maximum number of items of a multiselect field: below the number of "
+                                                   "options, \"choose at most N\"; without options, the bound of the free list "
+                                                   "(default 100)."},
+                                   {"type", "integer"}, {"minimum", 1}})},
        {"autocomplete", nullable(str("The HTML autocomplete token (`email`, `tel`, `given-name`, `family-name`, …)."))},
        {"prefillable", nullable(boolean("Whether query parameters may prefill the field (default true; contact fields "
                                         "never are)."))}},

@@ -202,7 +202,9 @@ struct ValueSchema {
   std::vector<std::string> unexpressed;
 };
 
-ValueSchema value_schema(const Field& f, const std::vector<std::string>* scopes) {
+// `scopes`: the scopes the form allows. The length bound of a list is
+// model::list_bound(), as in the C++ validator and the interpreter.
+ValueSchema value_schema(const Field& f, const model::Definition& def, const std::vector<std::string>* scopes) {
   ValueSchema out;
   Json& s = out.schema;
   if (is_integer_valued(f)) {
@@ -222,12 +224,14 @@ ValueSchema value_schema(const Field& f, const std::vector<std::string>* scopes)
         s["maxItems"] = 0;
       } else {
         s["items"] = Json{{"enum", Json(*scopes)}};
+        s["maxItems"] = *model::list_bound(f, def);
       }
       s["uniqueItems"] = true;
       return out;
     }
     case FieldType::Multiselect:
       if (!f.options.empty()) s["items"] = Json{{"enum", option_values(f)}};
+      s["maxItems"] = *model::list_bound(f, def);
       s["uniqueItems"] = true;
       return out;
     case FieldType::Document: {
@@ -235,7 +239,7 @@ ValueSchema value_schema(const Field& f, const std::vector<std::string>* scopes)
       if (!f.content_types.empty()) props["content_type"] = Json{{"type", "string"}, {"enum", Json(f.content_types)}};
       if (f.max_size) props["size"] = Json{{"type", "integer"}, {"maximum", *f.max_size}};
       if (!props.empty()) s["items"] = Json{{"type", "object"}, {"properties", std::move(props)}};
-      s["maxItems"] = f.max_count;
+      s["maxItems"] = *model::list_bound(f, def);
       return out;
     }
     default: break;
@@ -454,7 +458,7 @@ class FormSchemaBuilder {
 
     std::vector<std::string> comments;
     const Json type = shape(f);
-    ValueSchema value = value_schema(f, &scopes_);
+    ValueSchema value = value_schema(f, def_, &scopes_);
     for (const auto& u : value.unexpressed) comments.push_back("Not expressed here, checked by the C++ validator: " + u + ".");
     if (f.type == FieldType::Scopes) comments.push_back(scopes_comment());
     if (f.type == FieldType::Email && !f.contact_kind.empty()) {

@@ -3,14 +3,23 @@
 // Contract: generated code spells out, field by field, which checks apply
 // (readable, and branch-predictable); what needs a loop or a formatted
 // message lives here. Checker appends to the caller's error vector and never
-// allocates unless it reports an error. The order of the errors is the
+// allocates unless it reports an error or checks a list of more than
+// kPairwiseItems items for repeats. The order of the errors is the
 // interpreter's (compiler/validate/validator.cc): for a list, each item's
 // duplicate error then its option error; for documents, the count, then per
 // file its size then its content type.
+//
+// Lists come from the request, so every check is linear in their length and
+// the number of errors is bounded by the definition, never by the request:
+// a list longer than its bound (a multiselect's options or `max_items`, the
+// definition's scopes, a document field's `max_count`) gets one error
+// (too_many_items, too_many_files) and its items are not checked one by one.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <initializer_list>
+#include <limits>
 #include <optional>
 #include <span>
 #include <string>
@@ -25,6 +34,13 @@ namespace formc::rt {
 
 class Checker {
  public:
+  // No bound on a list's length (items() called by code generated before bounds existed).
+  static constexpr std::int64_t kNoItemLimit = std::numeric_limits<std::int64_t>::max();
+  // Up to this many items, repeats are found by comparing pairs (at most 120
+  // comparisons, no allocation: real requests' lists are short); above, with
+  // a hash set (linear).
+  static constexpr std::size_t kPairwiseItems = 16;
+
   Checker(std::vector<Error>& out, const InputErrors& input) noexcept : out_(out), input_(input) {}
 
   // Reports what reading the JSON found wrong with `slot`; true when there
@@ -46,17 +62,23 @@ class Checker {
   // `value` is not one of the options of a select or radio field.
   void not_an_option(std::string_view field, std::string_view label, std::string_view value);
 
-  // The items of a multiselect: a repeated item is `duplicate`; with
-  // `is_option`, an item it rejects is `not_an_option`.
+  // The items of a multiselect: more than `max_items` is one `too_many_items`
+  // and nothing else; otherwise a repeated item is `duplicate` (its first
+  // occurrence is not) and, with `is_option`, an item it rejects is
+  // `not_an_option`. formc passes the field's bound (model::list_bound); the
+  // default, no bound, keeps code generated before bounds existed compiling.
   void items(std::string_view field, std::string_view label, const std::vector<std::string>& values,
-             bool (*is_option)(std::string_view));
+             bool (*is_option)(std::string_view), std::int64_t max_items = kNoItemLimit);
   // The items of a scopes field: `scope_index` maps a value to the
   // definition's scope index (-1: unknown); `allowed` is the form's
-  // FormInfo::allowed_scopes.
+  // FormInfo::allowed_scopes. `allowed` has one entry per definition scope,
+  // so more items than that cannot all be distinct scopes: such a list is one
+  // `too_many_items`. Otherwise, per item, `duplicate` then `not_an_option`.
   void scopes(std::string_view field, std::string_view label, const std::vector<std::string>& values,
               int (*scope_index)(std::string_view), std::span<const bool> allowed);
-  // Uploaded files: at most `max_count`, each at most `max_size` bytes (< 0:
-  // no limit) and of one of `content_types` (empty: any).
+  // Uploaded files: at most `max_count` (more is one `too_many_files`, and
+  // the files are then not checked one by one), each at most `max_size`
+  // bytes (< 0: no limit) and of one of `content_types` (empty: any).
   void documents(std::string_view field, std::string_view label, const std::vector<Document>& files,
                  std::int64_t max_count, std::int64_t max_size, std::span<const std::string_view> content_types);
   // Date bounds whose message shows the bound (a "today" bound is only known at run time).
@@ -64,6 +86,9 @@ class Checker {
   void date_max(std::string_view field, std::string_view label, Date value, Date bound);
 
  private:
+  // More than `max_items` values: reports too_many_items and returns true.
+  bool too_many(std::string_view field, std::string_view label, std::size_t count, std::int64_t max_items);
+
   std::vector<Error>& out_;
   const InputErrors& input_;
 };

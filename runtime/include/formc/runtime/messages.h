@@ -52,6 +52,7 @@ inline constexpr std::string_view kDataProtectionOfficer =
 [[nodiscard]] std::string not_an_option(std::string_view label, std::string_view value);
 [[nodiscard]] std::string not_a_scope(std::string_view value);
 [[nodiscard]] std::string duplicate(std::string_view label, std::string_view value);
+[[nodiscard]] std::string too_many_items(std::string_view label, std::int64_t max);  // "« L » : au plus N éléments."
 [[nodiscard]] std::string too_many_files(std::string_view label, std::int64_t max);
 [[nodiscard]] std::string file_too_large(std::string_view label);
 [[nodiscard]] std::string content_type(std::string_view label);
