@@ -1,9 +1,13 @@
 // formd: hosts the forms formc compiles. See README.md ("formd") and server/app.h.
+#include <malloc.h>
+
 #include <csignal>
 #include <sys/socket.h>
 #include <filesystem>
 #include <iostream>
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <thread>
 
 #include <CLI/CLI.hpp>
@@ -11,6 +15,7 @@
 
 #include "catalog/catalog_source.h"
 #include "formc_registry.h"
+#include "http/strict_server.h"
 #include "server/app.h"
 #include "storage/sqlite_store.h"
 
@@ -18,6 +23,24 @@ namespace {
 
 // Stops the server on SIGINT/SIGTERM: the signals are blocked in every thread
 // and a dedicated thread waits for them, so no work happens in a signal handler.
+// Purges expired sessions every `interval` until `stop` is set (a failure is
+// logged and retried at the next round: the database may be busy).
+std::thread purge_sessions_every(formd::App& app, std::chrono::seconds interval, std::atomic<bool>& stop) {
+  return std::thread([&app, interval, &stop] {
+    auto next = std::chrono::steady_clock::now() + interval;
+    while (!stop) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      if (std::chrono::steady_clock::now() < next) continue;
+      next += interval;
+      try {
+        if (const auto purged = app.purge_expired_sessions()) std::cerr << "formd: purged " << purged << " expired sessions\n";
+      } catch (const std::exception& e) {
+        std::cerr << "formd: purging expired sessions: " << e.what() << "\n";
+      }
+    }
+  });
+}
+
 std::thread stop_on_signals(httplib::Server& server, sigset_t signals) {
   return std::thread([&server, signals] {
     int received = 0;
@@ -30,6 +53,11 @@ std::thread stop_on_signals(httplib::Server& server, sigset_t signals) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Request bodies and answers reach 1 MiB. glibc raises its mmap threshold
+  // each time such a block is freed, after which they come from the arenas
+  // of formd's 64 threads and stay there: fixed at 256 KiB, large blocks are
+  // always mapped, and given back to the system when freed.
+  mallopt(M_MMAP_THRESHOLD, 256 * 1024);
   CLI::App cli{"formd — serveur des formulaires DataPass compilés par formc.\n"
                "Sert le catalogue, le questionnaire d’éligibilité, le parcours de demande, l’aperçu des "
                "fournisseurs (/preview/<uid>) et l’API JSON (/api/v1, /healthz).",
@@ -41,6 +69,8 @@ int main(int argc, char** argv) {
   std::string definitions = FORMD_DEFAULT_DEFINITIONS;
   std::string library;
   std::string assets = FORMD_DEFAULT_ASSETS;
+  long session_ttl = 8 * 3600;
+  long purge_interval = 600;
   cli.add_option("--port", port, "Port TCP d’écoute")->capture_default_str()->check(CLI::Range(0, 65535));
   cli.add_option("--host", host, "Adresse d’écoute (boucle locale par défaut)")->capture_default_str();
   cli.add_option("--data", data_dir, "Répertoire de données : contient la base SQLite formd.sqlite3 (créé au besoin)")
@@ -51,6 +81,13 @@ int main(int argc, char** argv) {
   cli.add_option("--definitions", definitions, "Répertoire des définitions")->capture_default_str();
   cli.add_option("--library", library, "Répertoire de la bibliothèque de blocs (par défaut : celle de formc)");
   cli.add_option("--assets", assets, "Répertoire de la distribution DSFR (npm @gouvfr/dsfr, dist/)")->capture_default_str();
+  cli.add_option("--session-ttl", session_ttl, "Durée de vie d’une session, en secondes")
+      ->capture_default_str()
+      ->check(CLI::Range(1L, 30L * 24 * 3600));
+  cli.add_option("--session-purge-interval", purge_interval,
+                 "Intervalle de purge des sessions expirées, en secondes")
+      ->capture_default_str()
+      ->check(CLI::Range(1L, 24L * 3600));
   CLI11_PARSE(cli, argc, argv);
 
   sigset_t signals;
@@ -81,8 +118,19 @@ int main(int argc, char** argv) {
 
   formd::AppOptions options;
   options.assets_dir = assets;
-  formd::App app(*catalogs, *store, options);
-  httplib::Server server;
+  options.session_ttl_seconds = session_ttl;
+  std::unique_ptr<formd::App> app_holder;
+  try {
+    app_holder = std::make_unique<formd::App>(*catalogs, *store, options);
+  } catch (const formd::storage::StorageError& e) {
+    std::cerr << "formd: error: " << e.what() << "\n";
+    return 1;
+  }
+  formd::App& app = *app_holder;
+  // Strict framing, bounded request heads, idle keep-alive connections
+  // closed after 5 s. Slow clients are nginx's job in the supported
+  // deployment (README "Deployment"): a thread serves one connection here.
+  formd::http::StrictServer server;
   // cpp-httplib's defaults are tuned for tiny embedded servers (measured with
   // tests/bench/bench_formd.sh): without TCP_NODELAY every keep-alive
   // response waits ~40 ms for the client's delayed ACK (headers and body go
@@ -91,7 +139,6 @@ int main(int argc, char** argv) {
   // connection at a time, so the pool is sized for many open connections
   // (idle threads cost only their stacks).
   server.set_tcp_nodelay(true);
-  server.set_keep_alive_max_count(100);
   server.new_task_queue = [] {
     return new httplib::ThreadPool(std::max(64u, 16 * std::thread::hardware_concurrency()));
   };
@@ -116,7 +163,11 @@ int main(int argc, char** argv) {
             << (dev ? "dev mode: interpreter, reload on change" : "compiled validators") << ", data in "
             << std::filesystem::absolute(data_dir).string() << ")\n";
   std::thread stopper = stop_on_signals(server, signals);
+  std::atomic<bool> stop_purging{false};
+  std::thread purger = purge_sessions_every(app, std::chrono::seconds(purge_interval), stop_purging);
   server.listen_after_bind();
+  stop_purging = true;
+  purger.join();
   if (stopper.joinable()) {
     // listen ended on its own (not by a signal): wake the waiting thread.
     pthread_kill(stopper.native_handle(), SIGTERM);

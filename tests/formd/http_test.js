@@ -10,7 +10,6 @@
 "use strict";
 
 const fs = require("node:fs");
-const net = require("node:net");
 const os = require("node:os");
 const path = require("node:path");
 const { spawn } = require("node:child_process");
@@ -23,6 +22,8 @@ if (!process.env.FORMD || !fs.existsSync(process.env.FORMD)) {
 }
 
 const { startFormd } = require("./harness");
+const raw = require("./client");
+const { newSiret, uniqueEmail, Client, hiddenInputs, unescapeHtml, csrfOf, versionOf, validDocument } = raw;
 
 const PSC = "api-pro-sante-connect";
 const PSC_EDITEUR = "api-pro-sante-connect-editeur";
@@ -33,88 +34,6 @@ const ALL_FORMS = [PSC, PSC_EDITEUR, PSC_ETAB];
 // Helpers
 
 let server;
-
-// A 14-digit SIRET that passes the Luhn check (is_valid_siret), distinct per call.
-let siretCounter = 0;
-function newSiret() {
-  siretCounter += 1;
-  const body = ("4" + String(process.pid % 100000).padStart(5, "0") + String(siretCounter).padStart(7, "0")).slice(0, 13);
-  let sum = 0;
-  for (let i = 0; i < 13; i++) {
-    let d = Number(body[i]);
-    if (i % 2 === 0) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return body + String((10 - (sum % 10)) % 10);
-}
-
-let userCounter = 0;
-function uniqueEmail(prefix = "agent") {
-  userCounter += 1;
-  return `${prefix}.${process.pid}.${userCounter}@exemple.fr`;
-}
-
-function encodeForm(pairs) {
-  const list = Array.isArray(pairs) ? pairs : Object.entries(pairs);
-  return list.map(([k, v]) => encodeURIComponent(k) + "=" + encodeURIComponent(v)).join("&");
-}
-
-// A browser-like client: a cookie jar managed by hand (Set-Cookie -> Cookie), no redirects followed.
-class Client {
-  constructor(base) {
-    this.base = base;
-    this.cookies = new Map();
-    this.csrf = null; // the API's X-CSRF-Token (POST /api/v1/session)
-  }
-
-  async request(method, urlPath, { json, form, body, headers = {}, csrf = false } = {}) {
-    const h = { ...headers };
-    if (this.cookies.size && !("cookie" in h)) h.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
-    let payload = body;
-    if (json !== undefined) {
-      payload = JSON.stringify(json);
-      if (!("content-type" in h)) h["content-type"] = "application/json";
-    }
-    if (form !== undefined) {
-      payload = encodeForm(form);
-      if (!("content-type" in h)) h["content-type"] = "application/x-www-form-urlencoded";
-    }
-    if (csrf && this.csrf && !("x-csrf-token" in h)) h["x-csrf-token"] = this.csrf;
-    const res = await fetch(this.base + urlPath, { method, headers: h, body: payload, redirect: "manual" });
-    const setCookies = res.headers.getSetCookie();
-    for (const line of setCookies) {
-      const [pair, ...attrs] = line.split(";");
-      const eq = pair.indexOf("=");
-      const name = pair.slice(0, eq).trim();
-      const value = pair.slice(eq + 1).trim();
-      const expired = attrs.some((a) => /^\s*max-age\s*=\s*0\s*$/i.test(a)) || value === "";
-      if (expired) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    const text = await res.text();
-    let parsed;
-    try {
-      parsed = JSON.parse(text);
-    } catch (_) {
-      parsed = undefined;
-    }
-    return { status: res.status, headers: res.headers, text, json: parsed, setCookies };
-  }
-
-  get(p, opts) {
-    return this.request("GET", p, opts);
-  }
-  post(p, opts) {
-    return this.request("POST", p, opts);
-  }
-  // JSON API calls carry X-CSRF-Token.
-  api(method, p, json, opts = {}) {
-    return this.request(method, p, { json, csrf: true, ...opts });
-  }
-}
 
 // Logs in through POST /api/v1/session; returns the client and its user.
 async function apiUser({ siret = newSiret(), name = "Camille Martin", email = uniqueEmail() } = {}) {
@@ -143,32 +62,6 @@ async function htmlUser({ siret = newSiret(), name = "Dominique Petit", email = 
   return client;
 }
 
-// The name/value pairs of the hidden inputs of the <form> posting to `action`.
-function hiddenInputs(html, action) {
-  const at = html.indexOf(`action="${action}"`);
-  assert.ok(at >= 0, "no form posting to " + action);
-  const form = html.slice(at, html.indexOf("</form>", at));
-  const pairs = [];
-  for (const m of form.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)) pairs.push([unescapeHtml(m[1]), unescapeHtml(m[2])]);
-  return pairs;
-}
-
-function unescapeHtml(html) {
-  return html.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
-}
-
-function csrfOf(html) {
-  const m = /name="_csrf" value="([^"]+)"/.exec(html);
-  assert.ok(m, "no _csrf input in the page");
-  return m[1];
-}
-
-function versionOf(html) {
-  const m = /name="_version" value="(\d+)"/.exec(html);
-  assert.ok(m, "no _version input in the page");
-  return m[1];
-}
-
 async function createRequest(client, formUid = PSC, data = {}) {
   const res = await client.api("POST", "/api/v1/requests", { form_uid: formUid, data });
   assert.equal(res.status, 201, res.text);
@@ -179,39 +72,6 @@ async function getRequest(client, id) {
   const res = await client.get(`/api/v1/requests/${id}`);
   assert.equal(res.status, 200, res.text);
   return res.json;
-}
-
-// A complete, valid PSC request (submit context), for every PSC form.
-function validDocument() {
-  return {
-    intitule: "Téléconsultation de l’hôpital",
-    description: "Permettre aux médecins de se connecter avec leur carte CPS.",
-    cadre_juridique_nature: "Arrêté du 24 mars 2021",
-    cadre_juridique_url: "https://www.legifrance.gouv.fr/loda/id/JORFTEXT000043290292",
-    destinataire_donnees_caractere_personnel: "Les médecins de l’établissement",
-    duree_conservation_donnees_caractere_personnel: 12,
-    scopes: ["idnat", "donnees_sectorielles"],
-    responsable_traitement_type: "person",
-    responsable_traitement_family_name: "Dupont",
-    responsable_traitement_given_name: "Jeanne",
-    responsable_traitement_email: "jeanne.dupont@exemple.fr",
-    responsable_traitement_phone_number: "0123456789",
-    responsable_traitement_job_title: "Directrice",
-    delegue_protection_donnees_type: "person",
-    delegue_protection_donnees_family_name: "Martin",
-    delegue_protection_donnees_given_name: "Anne",
-    delegue_protection_donnees_email: "dpo@exemple.fr",
-    delegue_protection_donnees_phone_number: "01 23 45 67 89",
-    delegue_protection_donnees_job_title: "DPO",
-    contact_technique_type: "person",
-    contact_technique_family_name: "Durand",
-    contact_technique_given_name: "Paul",
-    contact_technique_email: "tech@exemple.fr",
-    contact_technique_phone_number: "+33 1 23 45 67 89",
-    contact_technique_job_title: "Responsable technique",
-    terms_of_service_accepted: true,
-    data_protection_officer_informed: true,
-  };
 }
 
 function withoutKeys(doc, ...keys) {
@@ -235,57 +95,11 @@ function hasError(errors, field, code) {
   return errors.some((e) => e.field === field && (code instanceof RegExp ? code.test(e.code) : e.code === code));
 }
 
-// Raw HTTP/1.1 over a socket: exact bytes (paths fetch would normalise,
-// invalid encodings). Resolves with the status (0 when the connection closed
-// without a status line) and the whole answer.
-function rawRequest(text, timeoutMs = 5000) {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(server.port, "127.0.0.1");
-    const chunks = [];
-    const timer = setTimeout(() => {
-      socket.destroy();
-      const answer = Buffer.concat(chunks).toString("utf8");
-      const m = /^HTTP\/1\.[01] (\d{3})/.exec(answer);
-      resolve({ status: m ? Number(m[1]) : -1, text: answer, timedOut: true });
-    }, timeoutMs);
-    // write, not end: httplib drops a half-closed connection without answering.
-    socket.on("connect", () => socket.write(Buffer.isBuffer(text) ? text : Buffer.from(text, "latin1")));
-    const isHead = String(text).startsWith("HEAD ");
-    socket.on("data", (d) => {
-      chunks.push(d);
-      // httplib keeps some connections open after an error answer: stop at the end of the answer.
-      const answer = Buffer.concat(chunks);
-      const end = answer.indexOf("\r\n\r\n");
-      if (end < 0) return;
-      const m = /\r\ncontent-length:\s*(\d+)/i.exec(answer.subarray(0, end).toString("latin1"));
-      if (isHead || (m && answer.length >= end + 4 + Number(m[1]))) socket.destroy();
-    });
-    socket.on("error", () => {}); // reset after the answer: keep what arrived
-    socket.on("close", () => {
-      clearTimeout(timer);
-      const answer = Buffer.concat(chunks).toString("utf8");
-      const m = /^HTTP\/1\.[01] (\d{3})/.exec(answer);
-      resolve({ status: m ? Number(m[1]) : 0, text: answer });
-    });
-  });
-}
-
-function rawGet(p, extraHeaders = "") {
-  return rawRequest(`GET ${p} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n${extraHeaders}\r\n`);
-}
-
-function rawPost(p, contentType, body, extraHeaders = "") {
-  return rawSend("POST", p, contentType, body, extraHeaders);
-}
-
-function rawSend(method, p, contentType, body, extraHeaders = "") {
-  const buf = Buffer.isBuffer(body) ? body : Buffer.from(body, "latin1");
-  const head =
-    `${method} ${p} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n` +
-    (contentType ? `Content-Type: ${contentType}\r\n` : "") +
-    `Content-Length: ${buf.length}\r\n${extraHeaders}\r\n`;
-  return rawRequest(Buffer.concat([Buffer.from(head, "latin1"), buf]));
-}
+// Raw HTTP to this file's formd.
+const rawRequest = (text, timeoutMs) => raw.rawRequest(server.port, text, timeoutMs);
+const rawGet = (p, extraHeaders) => raw.rawGet(server.port, p, extraHeaders);
+const rawPost = (p, contentType, body, extraHeaders) => raw.rawPost(server.port, p, contentType, body, extraHeaders);
+const rawSend = (method, p, contentType, body, extraHeaders) => raw.rawSend(server.port, method, p, contentType, body, extraHeaders);
 
 function cookieHeaderOf(client) {
   return [...client.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
@@ -381,7 +195,7 @@ describe("formd HTTP", () => {
       for (const ctx of contexts) {
         const res = await c.post(`/api/v1/forms/${f.uid}/validate?context=${encodeURIComponent(ctx)}`, { json: validDocument() });
         assert.equal(res.status, 200, `${f.uid} ${ctx}: ${res.text}`);
-        assert.deepEqual(res.json, { valid: true, errors: [] }, `${f.uid} ${ctx}`);
+        assert.deepEqual(res.json, { valid: true, errors: [], error_count: 0 }, `${f.uid} ${ctx}`);
       }
     }
     // Without ?context=, the submit context.
@@ -410,7 +224,7 @@ describe("formd HTTP", () => {
     assert.match(errs.find((e) => e.field === "intitule").message, /Nom du projet.*doit être rempli/);
     // Draft: nothing is required, but types and formats still hold.
     const draft = await c.post(`/api/v1/forms/${PSC}/validate?context=draft`, { json: {} });
-    assert.deepEqual(draft.json, { valid: true, errors: [] });
+    assert.deepEqual(draft.json, { valid: true, errors: [], error_count: 0 });
     for (const notObject of [[], "texte", null, 42]) {
       const errs = await validate(notObject, "draft");
       assert.ok(hasError(errs, "", "type"), JSON.stringify(notObject));
@@ -773,20 +587,24 @@ describe("formd HTTP", () => {
 
   // 4. HTML flows ------------------------------------------------------------------
 
-  it("GET/POST /connexion: anonymous session, CSRF, 403, 415, 422, 303 with a new cookie, logout", async () => {
+  it("GET/POST /connexion: signed login-form cookie, CSRF, 403, 415, 422, 303 with a session cookie, logout", async () => {
     const c = new Client(server.url);
     const page = await c.get("/connexion");
     assert.equal(page.status, 200);
     assert.match(page.headers.get("content-type"), /^text\/html/);
     assert.match(page.text, /<html lang="fr"/);
     assert.match(page.text, /Se connecter/);
-    const anonCookie = c.cookies.get("formd_session");
-    assert.match(anonCookie || "", /^[0-9a-f]{64}$/, "anonymous session cookie");
+    // No session for a visitor: only the login form's own cookie.
+    assert.equal(c.cookies.get("formd_session"), undefined, "no session before login");
+    const loginCookie = c.cookies.get("formd_login");
+    assert.match(loginCookie || "", /^[0-9a-f]{64}$/, "login form cookie");
+    assert.match(page.setCookies.join("\n"), /formd_login=[0-9a-f]{64}; Path=\/connexion; HttpOnly; SameSite=Strict/);
     const token = csrfOf(page.text);
-    // The same session keeps its token.
+    assert.notEqual(token, loginCookie, "the form's token is a signature of the cookie, not the cookie");
+    // The same visitor keeps its token.
     const again = await c.get("/connexion");
     assert.equal(csrfOf(again.text), token);
-    assert.equal(again.setCookies.length, 0, "no new cookie for an existing session");
+    assert.equal(again.setCookies.length, 0, "no new cookie for a visitor who has one");
 
     const siret = newSiret();
     const email = uniqueEmail("connexion");
@@ -797,7 +615,12 @@ describe("formd HTTP", () => {
     const wrongToken = await c.post("/connexion", { form: { ...identity, _csrf: "0".repeat(token.length) } });
     assert.equal(wrongToken.status, 403);
     const otherSession = await new Client(server.url).post("/connexion", { form: { ...identity, _csrf: token } });
-    assert.equal(otherSession.status, 403, "a token without its session cookie is refused");
+    assert.equal(otherSession.status, 403, "a token without its cookie is refused");
+    const forgedCookie = await new Client(server.url).post("/connexion", {
+      form: { ...identity, _csrf: loginCookie },
+      headers: { cookie: `formd_login=${loginCookie}` },
+    });
+    assert.equal(forgedCookie.status, 403, "the cookie itself is not a valid token");
     const json = await c.post("/connexion", { json: { ...identity, _csrf: token } });
     assert.equal(json.status, 415);
     const badSiret = await c.post("/connexion", { form: { ...identity, siret: "12345678901234", _csrf: token } });
@@ -810,19 +633,22 @@ describe("formd HTTP", () => {
     assert.equal(ok.headers.get("location"), "/demandes");
     const newCookie = c.cookies.get("formd_session");
     assert.match(newCookie, /^[0-9a-f]{64}$/);
-    assert.notEqual(newCookie, anonCookie, "a new session at login");
     const me = await c.get("/api/v1/session");
     assert.equal(me.status, 200);
     assert.equal(me.json.user.organization_siret, siret);
     const mine = await c.get("/demandes");
     assert.equal(mine.status, 200);
     assert.match(mine.text, /Hélène Connexion/);
-    // The anonymous session is gone.
-    const old = await new Client(server.url).get("/connexion", { headers: { cookie: `formd_session=${anonCookie}` } });
-    assert.notEqual(csrfOf(old.text), token);
+    // Signing in again from that browser ends the previous session.
+    const relog = await c.post("/connexion", { form: { ...identity, _csrf: token, suite: "/demandes" } });
+    assert.equal(relog.status, 303);
+    assert.notEqual(c.cookies.get("formd_session"), newCookie, "a new session at each login");
+    const stale = await new Client(server.url).get("/api/v1/session", { headers: { cookie: `formd_session=${newCookie}` } });
+    assert.equal(stale.status, 401, "the previous session is gone");
 
     // Only local paths after login.
-    for (const suite of ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"]) {
+    for (const suite of ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)", "/\t/evil.example",
+                         "/%09/evil.example", "/\n/evil.example", "/nowhere/evil.example", "/demandes/../../evil.example"]) {
       const login = new Client(server.url);
       const p = await login.get("/connexion?suite=" + encodeURIComponent(suite));
       assert.ok(!p.text.includes("evil.example"), `suite ${suite} echoed`);
@@ -834,10 +660,15 @@ describe("formd HTTP", () => {
     // Logout: CSRF-protected, clears the session.
     const noCsrfLogout = await c.post("/deconnexion", { form: {} });
     assert.equal(noCsrfLogout.status, 403);
-    const logout = await c.post("/deconnexion", { form: { _csrf: me.json.csrf_token } });
+    const current = c.cookies.get("formd_session");
+    const stillMe = await c.get("/api/v1/session");
+    assert.notEqual(stillMe.json.csrf_token, me.json.csrf_token, "each session has its own CSRF token");
+    const oldToken = await c.post("/deconnexion", { form: { _csrf: me.json.csrf_token } });
+    assert.equal(oldToken.status, 403, "the previous session's CSRF token is refused");
+    const logout = await c.post("/deconnexion", { form: { _csrf: stillMe.json.csrf_token } });
     assert.equal(logout.status, 303);
     assert.equal(logout.headers.get("location"), "/");
-    const gone = await new Client(server.url).get("/api/v1/session", { headers: { cookie: `formd_session=${newCookie}` } });
+    const gone = await new Client(server.url).get("/api/v1/session", { headers: { cookie: `formd_session=${current}` } });
     assert.equal(gone.status, 401, "the session is deleted on the server");
   });
 

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <atomic>
@@ -101,11 +102,6 @@ NewRequest new_request(std::int64_t user_id, const std::string& siret, const std
   return request;
 }
 
-bool is_lower_hex_token(const std::string& token) {
-  return token.size() == 64 &&
-         std::all_of(token.begin(), token.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
-}
-
 }  // namespace
 
 // ---- Opening and migrations --------------------------------------------------
@@ -150,6 +146,7 @@ TEST_CASE("the embedded migrations are numbered from 1 without gaps", "[storage]
     REQUIRE(std::string(migrations[i].sql).find("CREATE TABLE") != std::string::npos);
   }
   REQUIRE(std::string(migrations[0].name) == "0001_initial.sql");
+  REQUIRE(std::string(migrations[1].name) == "0002_hashed_sessions.sql");
 }
 
 TEST_CASE("the database is in WAL mode with foreign keys enforced", "[storage]") {
@@ -159,7 +156,7 @@ TEST_CASE("the database is in WAL mode with foreign keys enforced", "[storage]")
   REQUIRE(inspect.text("PRAGMA journal_mode") == "wal");
   // foreign_keys is per connection: observe it through the store. A session
   // of a user that does not exist violates sessions.user_id.
-  REQUIRE_THROWS_AS(store->create_session(424242, 60), StorageError);
+  REQUIRE_THROWS_AS(store->create_session(std::string(64, 'a'), 424242, 60), StorageError);
   REQUIRE(inspect.integer("SELECT COUNT(*) FROM sessions") == 0);
 }
 
@@ -271,61 +268,106 @@ TEST_CASE("user text round-trips exactly, quotes and UTF-8 included", "[storage]
 
 // ---- Sessions ------------------------------------------------------------------
 
-TEST_CASE("sessions are created with random tokens and found until they expire", "[storage]") {
+// Distinct 64-hex-digit digests, as auth::digest() makes them.
+static std::string digest_of(int n) {
+  std::string hex = std::to_string(n);
+  return std::string(64 - hex.size(), 'd') + hex;
+}
+
+TEST_CASE("sessions are stored by digest and found until they expire", "[storage]") {
   TempDir temp;
   auto store = SqliteStore::open(temp.path());
   const auto user = store->upsert_user("a@example.fr", "A", kSiretA);
+  const auto other = store->upsert_user("b@example.fr", "B", kSiretA);
 
-  const auto anonymous = store->create_session(std::nullopt, 3600);
-  const auto signed_in = store->create_session(user.id, 3600);
-  REQUIRE(is_lower_hex_token(anonymous.token));
-  REQUIRE(is_lower_hex_token(anonymous.csrf_token));
-  REQUIRE(anonymous.token != anonymous.csrf_token);
-  REQUIRE(anonymous.token != signed_in.token);
-  REQUIRE(anonymous.csrf_token != signed_in.csrf_token);
-  REQUIRE(std::abs(anonymous.expires_at - (now_seconds() + 3600)) <= 5);
+  const auto first = store->create_session(digest_of(1), user.id, 3600);
+  const auto second = store->create_session(digest_of(2), other.id, 3600);
+  REQUIRE(first.token_digest == digest_of(1));
+  REQUIRE(std::abs(first.expires_at - (now_seconds() + 3600)) <= 5);
 
-  const auto found = store->find_session(signed_in.token);
+  const auto found = store->find_session(digest_of(1));
   REQUIRE(found);
-  REQUIRE(found->token == signed_in.token);
-  REQUIRE(found->csrf_token == signed_in.csrf_token);
+  REQUIRE(found->token_digest == digest_of(1));
   REQUIRE(found->user_id == user.id);
-  REQUIRE(found->expires_at == signed_in.expires_at);
-  const auto found_anonymous = store->find_session(anonymous.token);
-  REQUIRE(found_anonymous);
-  REQUIRE_FALSE(found_anonymous->user_id.has_value());
+  REQUIRE(found->expires_at == first.expires_at);
+  REQUIRE(store->find_session(digest_of(2))->user_id == other.id);
 
-  REQUIRE_FALSE(store->find_session("unknown"));
+  REQUIRE_FALSE(store->find_session(digest_of(3)));
   REQUIRE_FALSE(store->find_session(""));
+  // A digest is the primary key: the same one twice is a database error, not a second session.
+  REQUIRE_THROWS_AS(store->create_session(digest_of(1), other.id, 3600), StorageError);
+  // Not a digest: refused by the schema.
+  REQUIRE_THROWS_AS(store->create_session("short", user.id, 3600), StorageError);
 
-  store->delete_session(signed_in.token);
-  REQUIRE_FALSE(store->find_session(signed_in.token));
-  REQUIRE(store->find_session(anonymous.token));
+  store->delete_session(digest_of(1));
+  REQUIRE_FALSE(store->find_session(digest_of(1)));
+  REQUIRE(store->find_session(second.token_digest));
 }
 
 TEST_CASE("expired sessions are not found and delete_expired_sessions removes only them", "[storage]") {
   TempDir temp;
   auto store = SqliteStore::open(temp.path());
-  const auto expired = store->create_session(std::nullopt, -1);
-  const auto expiring_now = store->create_session(std::nullopt, 0);
-  const auto live = store->create_session(std::nullopt, 600);
-  REQUIRE_FALSE(store->find_session(expired.token));
-  REQUIRE_FALSE(store->find_session(expiring_now.token));
-  REQUIRE(store->find_session(live.token));
+  const auto user = store->upsert_user("a@example.fr", "A", kSiretA);
+  store->create_session(digest_of(1), user.id, -1);
+  store->create_session(digest_of(2), user.id, 0);
+  store->create_session(digest_of(3), user.id, 600);
+  REQUIRE_FALSE(store->find_session(digest_of(1)));
+  REQUIRE_FALSE(store->find_session(digest_of(2)));
+  REQUIRE(store->find_session(digest_of(3)));
 
   Inspector inspect(temp.db_file());
   REQUIRE(inspect.integer("SELECT COUNT(*) FROM sessions") == 3);
-  store->delete_expired_sessions();
+  REQUIRE(store->delete_expired_sessions() == 2);
   REQUIRE(inspect.integer("SELECT COUNT(*) FROM sessions") == 1);
-  REQUIRE(store->find_session(live.token));
+  REQUIRE(store->find_session(digest_of(3)));
+  REQUIRE(store->delete_expired_sessions() == 0);
 }
 
 TEST_CASE("an absurd session TTL saturates instead of overflowing", "[storage]") {
   TempDir temp;
   auto store = SqliteStore::open(temp.path());
-  const auto session = store->create_session(std::nullopt, std::numeric_limits<std::int64_t>::max());
+  const auto user = store->upsert_user("a@example.fr", "A", kSiretA);
+  const auto session = store->create_session(digest_of(1), user.id, std::numeric_limits<std::int64_t>::max());
   REQUIRE(session.expires_at == std::numeric_limits<std::int64_t>::max());
-  REQUIRE(store->find_session(session.token));
+  REQUIRE(store->find_session(digest_of(1)));
+}
+
+TEST_CASE("a server secret is the first value stored under its name, for every caller", "[storage]") {
+  TempDir temp;
+  auto store = SqliteStore::open(temp.path());
+  REQUIRE(store->server_secret("login", "first") == "first");
+  REQUIRE(store->server_secret("login", "second") == "first");
+  REQUIRE(store->server_secret("other", "x") == "x");
+  // Another store on the same file (another formd process) agrees.
+  auto again = SqliteStore::open(temp.path());
+  REQUIRE(again->server_secret("login", "third") == "first");
+}
+
+TEST_CASE("the database file and its WAL are readable by their owner only", "[storage]") {
+  TempDir temp;
+  const auto old_mask = ::umask(0);  // the most permissive umask: the store must not rely on it
+  {
+    auto store = SqliteStore::open(temp.path() / "fresh");
+    store->upsert_user("a@example.fr", "A", kSiretA);
+    namespace fs = std::filesystem;
+    const fs::path file = temp.path() / "fresh" / SqliteStore::kFileName;
+    for (const fs::path& p : {file, fs::path(file.string() + "-wal"), fs::path(file.string() + "-shm")}) {
+      INFO(p.string());
+      REQUIRE(fs::exists(p));
+      REQUIRE((fs::status(p).permissions() & (fs::perms::group_all | fs::perms::others_all)) == fs::perms::none);
+    }
+    REQUIRE((fs::status(temp.path() / "fresh").permissions() & (fs::perms::group_all | fs::perms::others_all)) ==
+            fs::perms::none);
+  }
+  // A world-readable file left by an older formd is restricted when opened.
+  {
+    namespace fs = std::filesystem;
+    const fs::path file = temp.path() / "fresh" / SqliteStore::kFileName;
+    fs::permissions(file, fs::perms::owner_read | fs::perms::owner_write | fs::perms::others_read);
+    auto store = SqliteStore::open(temp.path() / "fresh");
+    REQUIRE((fs::status(file).permissions() & fs::perms::others_all) == fs::perms::none);
+  }
+  ::umask(old_mask);
 }
 
 // ---- Requests ------------------------------------------------------------------

@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 #include <string_view>
+#include <unordered_set>
 
 #include "render/json_text.h"
 
@@ -85,7 +86,11 @@ class PostReader {
     return it == by_name_.end() ? nullptr : it->second;
   }
   void problem(const std::string& posted_name, std::string message, const Field* field = nullptr) {
-    result_.problems.push_back({posted_name, std::move(message)});
+    if (result_.problems.size() < kMaxPostProblems) {
+      result_.problems.push_back({posted_name, std::move(message)});
+    } else {
+      ++result_.omitted_problems;
+    }
     if (field) failed_.insert(field->name);
   }
   void apply(const Field& f, const std::vector<std::string>& values);
@@ -185,8 +190,9 @@ void PostReader::apply_checkbox(const Field& f, const std::vector<std::string>& 
 void PostReader::apply_list(const Field& f, std::vector<std::string> values) {
   if (f.type == FieldType::Scopes) values = scopes_value(f, values);
   json array = json::array();
+  std::unordered_set<std::string_view> seen;  // linear: a post may carry many items
   for (const auto& v : values) {
-    if (!v.empty() && !array_contains(array, v)) array.push_back(v);
+    if (!v.empty() && seen.insert(v).second) array.push_back(v);
   }
   if (array.empty()) {
     result_.data.erase(f.name);

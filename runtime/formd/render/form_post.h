@@ -18,7 +18,8 @@
 // _action) and are skipped. Any other name that is not a field of the page,
 // a value posted twice for a single-valued field, or a value longer than
 // `max_value_bytes` is a ProblemList entry: the caller answers 400 and
-// stores nothing.
+// stores nothing. At most kMaxPostProblems are listed (the others counted),
+// and the work is linear in the size of the post.
 #pragma once
 
 #include <cstddef>
@@ -37,9 +38,12 @@ struct PostProblem {
   std::string message;  // French, e.g. « Champ inconnu : foo »
 };
 
+inline constexpr std::size_t kMaxPostProblems = 20;
+
 struct PostResult {
   nlohmann::json data;  // `base` with the page's fields replaced
-  std::vector<PostProblem> problems;
+  std::vector<PostProblem> problems;  // the first kMaxPostProblems
+  std::size_t omitted_problems = 0;   // problems beyond those
   [[nodiscard]] bool ok() const { return problems.empty(); }
 };
 

@@ -1,23 +1,50 @@
 #include "server/app.h"
 
+#include <cctype>
 #include <filesystem>
 #include <iostream>
 
-#include "server/http.h"
+#include "auth/tokens.h"
+
+#include "http/messages.h"
 #include "server/static_assets.h"
 
 namespace formd {
 
 namespace {
+
 constexpr std::string_view kSessionCookie = "formd_session";
+// The login form's double-submit cookie: a random nonce, whose HMAC under a
+// server secret is the form's `_csrf` value.
+constexpr std::string_view kLoginCookie = "formd_login";
+constexpr long kLoginCookieSeconds = 3600;
+
+// A GET route path: letters, digits and - _ . / only, then an optional query
+// of printable ASCII. No scheme, no host, no backslash, no space or control
+// character (browsers drop tabs and newlines from URLs, which turns
+// "/\t/evil.example" into "//evil.example").
+bool is_plain_local_target(const std::string& next) {
+  if (next.empty() || next.size() > 1024 || next[0] != '/') return false;
+  if (next.size() > 1 && (next[1] == '/' || next[1] == '\\')) return false;
+  const std::size_t query = next.find('?');
+  for (std::size_t i = 0; i < next.size(); ++i) {
+    const auto c = static_cast<unsigned char>(next[i]);
+    if (c <= 0x20 || c >= 0x7f || c == '\\') return false;
+    if (i < query && !(std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.')) return false;
+  }
+  return true;
 }
 
+}  // namespace
+
 App::App(catalog::CatalogSource& catalogs, storage::Store& store, AppOptions options)
-    : catalogs_(catalogs), store_(store), options_(std::move(options)) {}
+    : catalogs_(catalogs), store_(store), options_(std::move(options)) {
+  login_form_key_ = store_.server_secret("login_form_key", auth::new_token());
+}
 
 pages::Viewer App::Caller::viewer() const {
   pages::Viewer v;
-  if (session) v.csrf_token = session->csrf_token;
+  v.csrf_token = csrf_token;
   if (user) {
     v.logged_in = true;
     v.name = user->name;
@@ -30,23 +57,56 @@ pages::Viewer App::Caller::viewer() const {
 App::Caller App::identify(const httplib::Request& req) {
   Caller caller;
   const auto token = http::cookie(req, kSessionCookie);
-  if (!token || token->size() != 64) return caller;
-  caller.session = store_.find_session(*token);
-  if (caller.session && caller.session->user_id) caller.user = store_.find_user(*caller.session->user_id);
+  if (!token || !auth::looks_like_token(*token)) return caller;
+  caller.session = store_.find_session(auth::digest(*token));
+  if (!caller.session) return caller;
+  caller.user = store_.find_user(caller.session->user_id);
+  if (!caller.user) {
+    caller.session.reset();
+    return caller;
+  }
+  caller.session_token = *token;
+  caller.csrf_token = auth::csrf_token(*token);
   return caller;
 }
 
-storage::Session App::ensure_session(const httplib::Request&, httplib::Response& res, Caller& caller) {
-  if (!caller.session) {
-    caller.session = store_.create_session(std::nullopt, options_.session_ttl_seconds);
-    http::set_cookie(res, kSessionCookie, caller.session->token, options_.session_ttl_seconds);
-  }
-  return *caller.session;
+App::Caller App::start_session(const storage::User& user, httplib::Response& res) {
+  Caller caller;
+  caller.session_token = auth::new_token();
+  caller.csrf_token = auth::csrf_token(caller.session_token);
+  caller.session = store_.create_session(auth::digest(caller.session_token), user.id, options_.session_ttl_seconds);
+  caller.user = user;
+  http::set_cookie(res, kSessionCookie, caller.session_token, options_.session_ttl_seconds);
+  return caller;
 }
+
+std::string App::login_form_token(const httplib::Request& req, httplib::Response& res) {
+  auto nonce = http::cookie(req, kLoginCookie);
+  if (!nonce || !auth::looks_like_token(*nonce)) {
+    nonce = auth::new_token();
+    res.set_header("Set-Cookie", std::string(kLoginCookie) + "=" + *nonce + "; Path=/connexion; HttpOnly; SameSite=Strict; Max-Age=" +
+                                     std::to_string(kLoginCookieSeconds));
+  }
+  return auth::sign(login_form_key_, *nonce);
+}
+
+bool App::login_form_token_matches(const httplib::Request& req, const std::string& posted) const {
+  const auto nonce = http::cookie(req, kLoginCookie);
+  return nonce && auth::looks_like_token(*nonce) && http::same_secret(posted, auth::sign(login_form_key_, *nonce));
+}
+
+std::string App::local_redirect_target(const std::string& next) const {
+  if (!is_plain_local_target(next)) return "/demandes";
+  const std::string path = next.substr(0, next.find('?'));
+  const std::string allowed = router_ ? router_->allowed_methods(path) : std::string();
+  return allowed.find("GET") != std::string::npos ? next : "/demandes";
+}
+
+std::size_t App::purge_expired_sessions() { return store_.delete_expired_sessions(); }
 
 bool App::check_form_csrf(const httplib::Request&, httplib::Response& res, const Caller& caller,
                           const std::string& posted_token) {
-  if (caller.session && http::same_secret(posted_token, caller.session->csrf_token)) return true;
+  if (caller.session && http::same_secret(posted_token, caller.csrf_token)) return true;
   send_error_page(res, 403, "Action refusée",
                   "Le jeton de sécurité du formulaire est absent ou périmé. Rechargez la page et recommencez.", caller);
   return false;
@@ -58,7 +118,7 @@ bool App::check_api_identity(const httplib::Request& req, httplib::Response& res
     http::send_json_error(res, 401, "Authentification requise : connectez-vous (POST /api/v1/session).");
     return false;
   }
-  if (needs_csrf && !http::same_secret(req.get_header_value("X-CSRF-Token"), caller.session->csrf_token)) {
+  if (needs_csrf && !http::same_secret(req.get_header_value("X-CSRF-Token"), caller.csrf_token)) {
     http::send_json_error(res, 403, "En-tête X-CSRF-Token absent ou invalide.");
     return false;
   }
@@ -99,11 +159,13 @@ void App::generated_static(const httplib::Request& req, httplib::Response& res) 
   res.set_content(*file, "text/javascript; charset=utf-8");
 }
 
-bool App::install(httplib::Server& server) {
+bool App::install(http::StrictServer& server) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(std::filesystem::path(options_.assets_dir) / "dsfr.min.css", ec)) return false;
+  router_ = std::make_unique<http::Router>(server, options_.max_body_bytes);
+  auto& router = *router_;
   server.set_mount_point("/static/dsfr", options_.assets_dir);
-  server.set_payload_max_length(options_.max_body_bytes);
+  router.mount("/static/dsfr/");
 
   server.set_post_routing_handler([](const httplib::Request& req, httplib::Response& res) {
     if (req.path.rfind("/static/dsfr/", 0) == 0) res.set_header("Cache-Control", "public, max-age=86400");
@@ -133,13 +195,14 @@ bool App::install(httplib::Server& server) {
   });
   server.set_error_handler(httplib::Server::HandlerWithResponse([this](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    const bool api = req.path.rfind("/api/", 0) == 0;
+    const bool api = req.path.rfind("/api/", 0) == 0 || req.path == "/healthz";
     std::string message;
     switch (res.status) {
       case 404: message = "Cette page n’existe pas."; break;
       case 413: message = "La requête est trop volumineuse."; break;
+      case 414: message = "L’adresse demandée est trop longue."; break;
       case 400: message = "La requête est invalide."; break;
-      case 405: message = "Méthode non autorisée."; break;
+      case 405: message = "Méthode non autorisée pour cette adresse."; break;
       default: message = "La requête n’a pas pu être traitée."; break;
     }
     if (api) {
@@ -151,46 +214,27 @@ bool App::install(httplib::Server& server) {
     return httplib::Server::HandlerResponse::Handled;
   }));
 
-  server.Get("/", [this](const auto& req, auto& res) { catalogue(req, res); });
-  server.Get(R"(/definitions/([A-Za-z0-9_-]+))", [this](const auto& req, auto& res) { definition(req, res); });
-  server.Get("/connexion", [this](const auto& req, auto& res) { login_form(req, res); });
-  // HTML form POSTs read their body themselves (form_post below): cpp-httplib
-  // would refuse urlencoded bodies over 8 KiB, far below one long French text.
-  auto form_post = [this](void (App::*handler)(const httplib::Request&, httplib::Response&)) {
-    return httplib::Server::HandlerWithContentReader(
-        [this, handler](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
-          std::string body;
-          bool too_large = false;
-          reader([&](const char* data, std::size_t length) {
-            if (body.size() + length > options_.max_body_bytes) {
-              too_large = true;
-              return false;
-            }
-            body.append(data, length);
-            return true;
-          });
-          if (too_large) {
-            res.status = 413;
-            return;
-          }
-          httplib::Request with_body = req;
-          with_body.body = std::move(body);
-          (this->*handler)(with_body, res);
-        });
+  auto page = [this](void (App::*handler)(const httplib::Request&, httplib::Response&)) {
+    return [this, handler](const httplib::Request& req, httplib::Response& res) { (this->*handler)(req, res); };
   };
-  server.Post("/connexion", form_post(&App::login));
-  server.Post("/deconnexion", form_post(&App::logout));
-  server.Get(R"(/formulaires/([A-Za-z0-9_-]+)/demande/nouveau)", [this](const auto& req, auto& res) { start_request(req, res); });
-  server.Post(R"(/formulaires/([A-Za-z0-9_-]+)/demande)", form_post(&App::create_request));
-  server.Get("/demandes", [this](const auto& req, auto& res) { my_requests(req, res); });
-  server.Get(R"(/demandes/(\d{1,18}))", [this](const auto& req, auto& res) { show_request(req, res); });
-  server.Get(R"(/demandes/(\d{1,18})/etapes/([a-z0-9_]+))", [this](const auto& req, auto& res) { show_step(req, res); });
-  server.Post(R"(/demandes/(\d{1,18})/etapes/([a-z0-9_]+))", form_post(&App::save_step));
-  server.Get(R"(/demandes/(\d{1,18})/resume)", [this](const auto& req, auto& res) { show_summary(req, res); });
-  server.Post(R"(/demandes/(\d{1,18})/soumettre)", form_post(&App::submit_request));
-  server.Get(R"(/preview/([A-Za-z0-9_-]+))", [this](const auto& req, auto& res) { preview(req, res); });
-  server.Get(R"(/static/((?:formc|formd)/[A-Za-z0-9_./-]+))", [this](const auto& req, auto& res) { generated_static(req, res); });
-  install_api(server);
+  router.get("/", page(&App::catalogue));
+  router.get(R"(/definitions/([A-Za-z0-9_-]+))", page(&App::definition));
+  router.get("/connexion", page(&App::login_form));
+  // HTML form posts: the router reads the body (bounded); cpp-httplib's own
+  // reader would refuse urlencoded bodies over 8 KiB, far below one long French text.
+  router.post("/connexion", page(&App::login));
+  router.post("/deconnexion", page(&App::logout));
+  router.get(R"(/formulaires/([A-Za-z0-9_-]+)/demande/nouveau)", page(&App::start_request));
+  router.post(R"(/formulaires/([A-Za-z0-9_-]+)/demande)", page(&App::create_request));
+  router.get("/demandes", page(&App::my_requests));
+  router.get(R"(/demandes/(\d{1,18}))", page(&App::show_request));
+  router.get(R"(/demandes/(\d{1,18})/etapes/([a-z0-9_]+))", page(&App::show_step));
+  router.post(R"(/demandes/(\d{1,18})/etapes/([a-z0-9_]+))", page(&App::save_step));
+  router.get(R"(/demandes/(\d{1,18})/resume)", page(&App::show_summary));
+  router.post(R"(/demandes/(\d{1,18})/soumettre)", page(&App::submit_request));
+  router.get(R"(/preview/([A-Za-z0-9_-]+))", page(&App::preview));
+  router.get(R"(/static/((?:formc|formd)/[A-Za-z0-9_./-]+))", page(&App::generated_static));
+  install_api(router);
   return true;
 }
 

@@ -6,8 +6,9 @@
 #include "formc/runtime/formats.h"
 #include "formc/runtime/strings.h"
 #include "gen/paths.h"
+#include "http/json_body.h"
+#include "http/messages.h"
 #include "server/app.h"
-#include "server/http.h"
 
 namespace formd {
 
@@ -15,10 +16,22 @@ namespace {
 
 using Json = nlohmann::json;
 
+// The first kMaxErrorsShown errors (callers report the total).
 Json errors_json(const std::vector<formc::rt::Error>& errors) {
   Json out = Json::array();
-  for (const auto& e : errors) out.push_back({{"field", e.field}, {"code", e.code}, {"message", e.message}});
+  for (std::size_t i = 0; i < errors.size() && i < kMaxErrorsShown; ++i) {
+    const auto& e = errors[i];
+    out.push_back({{"field", e.field}, {"code", e.code}, {"message", e.message}});
+  }
   return out;
+}
+
+void send_invalid_request(httplib::Response& res, const std::vector<formc::rt::Error>& errors) {
+  http::send_json(res, 422,
+                  {{"error", {{"status", 422},
+                              {"message", "La demande contient des erreurs."},
+                              {"details", errors_json(errors)},
+                              {"error_count", errors.size()}}}});
 }
 
 Json request_json(const storage::Request& r) {
@@ -37,22 +50,15 @@ Json request_json(const storage::Request& r) {
           {"links", {{"self", "/api/v1/requests/" + std::to_string(r.id)}, {"html", "/demandes/" + std::to_string(r.id)}}}};
 }
 
-// Parses a JSON body, answering 415 / 400 itself. Strings must be UTF-8 (nlohmann checks).
+// Parses a JSON body (bounded depth, UTF-8, finite numbers), answering 415 / 400 itself.
 std::optional<Json> read_json_body(const httplib::Request& req, httplib::Response& res) {
   if (!http::is_json(req)) {
     http::send_json_error(res, 415, "Le corps de la requête doit être du JSON (Content-Type: application/json).");
     return std::nullopt;
   }
-  try {
-    return Json::parse(req.body);
-  } catch (const Json::parse_error& e) {
-    http::send_json_error(res, 400, "JSON invalide à l’octet " + std::to_string(e.byte) + ".");
-    return std::nullopt;
-  } catch (const Json::exception&) {
-    // e.g. a number beyond double's range (1e400): not an answerable document either.
-    http::send_json_error(res, 400, "JSON invalide : nombre hors limites.");
-    return std::nullopt;
-  }
+  auto parsed = http::parse_json(req.body);
+  if (!parsed.value) http::send_json_error(res, 400, parsed.error);
+  return std::move(parsed.value);
 }
 
 // Every string longer than `limit` bytes, as `too_long` errors.
@@ -97,8 +103,8 @@ std::optional<std::int64_t> body_version(const Json& body, const httplib::Reques
 
 }  // namespace
 
-void App::install_api(httplib::Server& server) {
-  server.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
+void App::install_api(http::Router& router) {
+  router.get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
     const auto catalog = catalogs_.current();
     const auto status = catalogs_.status();
     http::send_json(res, 200,
@@ -111,7 +117,7 @@ void App::install_api(httplib::Server& server) {
                      {"schema_version", store_.schema_version()}});
   });
 
-  server.Get("/api/v1/forms", [this](const httplib::Request&, httplib::Response& res) {
+  router.get("/api/v1/forms", [this](const httplib::Request&, httplib::Response& res) {
     const auto catalog = catalogs_.current();
     Json forms = Json::array();
     for (const auto& entry : catalog->forms()) {
@@ -134,7 +140,7 @@ void App::install_api(httplib::Server& server) {
     http::send_json(res, 200, forms);
   });
 
-  server.Get(R"(/api/v1/forms/([A-Za-z0-9_-]+)/schema)", [this](const httplib::Request& req, httplib::Response& res) {
+  router.get(R"(/api/v1/forms/([A-Za-z0-9_-]+)/schema)", [this](const httplib::Request& req, httplib::Response& res) {
     const auto catalog = catalogs_.current();
     const std::string* schema = catalog->find_form(req.matches[1].str())
                                     ? catalog->file(formc::gen::paths::schema(req.matches[1].str()))
@@ -144,7 +150,7 @@ void App::install_api(httplib::Server& server) {
     res.set_content(*schema, "application/schema+json; charset=utf-8");
   });
 
-  server.Post(R"(/api/v1/forms/([A-Za-z0-9_-]+)/validate)", [this](const httplib::Request& req, httplib::Response& res) {
+  router.post(R"(/api/v1/forms/([A-Za-z0-9_-]+)/validate)", [this](const httplib::Request& req, httplib::Response& res) {
     const auto catalog = catalogs_.current();
     const auto* entry = catalog->find_form(req.matches[1].str());
     if (!entry) return http::send_json_error(res, 404, "Formulaire inconnu.");
@@ -161,10 +167,10 @@ void App::install_api(httplib::Server& server) {
     const auto body = read_json_body(req, res);
     if (!body) return;
     const auto errors = catalog->validate(*entry, *body, *context);
-    http::send_json(res, 200, {{"valid", errors.empty()}, {"errors", errors_json(errors)}});
+    http::send_json(res, 200, {{"valid", errors.empty()}, {"errors", errors_json(errors)}, {"error_count", errors.size()}});
   });
 
-  server.Post("/api/v1/session", [this](const httplib::Request& req, httplib::Response& res) {
+  router.post("/api/v1/session", [this](const httplib::Request& req, httplib::Response& res) {
     const auto body = read_json_body(req, res);
     if (!body || !only_keys(*body, {"email", "name", "siret"}, res)) return;
     auto text = [&](const char* key) { return (*body).contains(key) && (*body)[key].is_string() ? (*body)[key].get<std::string>() : std::string(); };
@@ -177,21 +183,20 @@ void App::install_api(httplib::Server& server) {
     if (!formc::rt::is_valid_siret(siret)) problems.push_back({{"field", "siret"}, {"code", "format_siret"}, {"message", "Le SIRET doit comporter 14 chiffres valides."}});
     if (!problems.empty()) return http::send_json_error(res, 422, "Identité invalide.", problems);
     const auto user = store_.upsert_user(email, name, siret);
-    const auto session = store_.create_session(user.id, options_.session_ttl_seconds);
-    http::set_cookie(res, "formd_session", session.token, options_.session_ttl_seconds);
+    const Caller caller = start_session(user, res);
     http::send_json(res, 200, {{"user", {{"id", user.id}, {"email", user.email}, {"name", user.name}, {"organization_siret", user.organization_siret}}},
-                               {"csrf_token", session.csrf_token}});
+                               {"csrf_token", caller.csrf_token}});
   });
 
-  server.Get("/api/v1/session", [this](const httplib::Request& req, httplib::Response& res) {
+  router.get("/api/v1/session", [this](const httplib::Request& req, httplib::Response& res) {
     const Caller caller = identify(req);
     if (!check_api_identity(req, res, caller, false)) return;
     const auto& user = *caller.user;
     http::send_json(res, 200, {{"user", {{"id", user.id}, {"email", user.email}, {"name", user.name}, {"organization_siret", user.organization_siret}}},
-                               {"csrf_token", caller.session->csrf_token}});
+                               {"csrf_token", caller.csrf_token}});
   });
 
-  server.Get("/api/v1/requests", [this](const httplib::Request& req, httplib::Response& res) {
+  router.get("/api/v1/requests", [this](const httplib::Request& req, httplib::Response& res) {
     const Caller caller = identify(req);
     if (!check_api_identity(req, res, caller, false)) return;
     Json list = Json::array();
@@ -199,7 +204,7 @@ void App::install_api(httplib::Server& server) {
     http::send_json(res, 200, {{"requests", std::move(list)}});
   });
 
-  server.Post("/api/v1/requests", [this](const httplib::Request& req, httplib::Response& res) {
+  router.post("/api/v1/requests", [this](const httplib::Request& req, httplib::Response& res) {
     const Caller caller = identify(req);
     if (!check_api_identity(req, res, caller, true)) return;
     const auto body = read_json_body(req, res);
@@ -217,7 +222,7 @@ void App::install_api(httplib::Server& server) {
     std::vector<formc::rt::Error> errors;
     for (const auto& [key, value] : data.items()) find_oversized(value, key, options_.max_value_bytes, errors);
     if (errors.empty()) errors = catalog->validate(*entry, data, formc::rt::Context::draft());
-    if (!errors.empty()) return http::send_json_error(res, 422, "La demande contient des erreurs.", errors_json(errors));
+    if (!errors.empty()) return send_invalid_request(res, errors);
     const auto created = store_.create_request({entry->form->uid, entry->definition->id,
                                                 catalog->definition_hash(entry->definition->id), data.dump(),
                                                 caller.user->id, caller.user->organization_siret});
@@ -225,7 +230,7 @@ void App::install_api(httplib::Server& server) {
     http::send_json(res, 201, request_json(created));
   });
 
-  server.Get(R"(/api/v1/requests/(\d{1,18}))", [this](const httplib::Request& req, httplib::Response& res) {
+  router.get(R"(/api/v1/requests/(\d{1,18}))", [this](const httplib::Request& req, httplib::Response& res) {
     const Caller caller = identify(req);
     if (!check_api_identity(req, res, caller, false)) return;
     const auto id = parse_id(req.matches[1].str());
@@ -262,7 +267,7 @@ void App::install_api(httplib::Server& server) {
     std::vector<formc::rt::Error> errors;
     for (const auto& [key, value] : data.items()) find_oversized(value, key, options_.max_value_bytes, errors);
     if (errors.empty()) errors = catalog->validate(*entry, data, submit ? formc::rt::Context::submit() : formc::rt::Context::draft());
-    if (!errors.empty()) return http::send_json_error(res, 422, "La demande contient des erreurs.", errors_json(errors));
+    if (!errors.empty()) return send_invalid_request(res, errors);
     const auto written = submit ? store_.submit(*id, caller.user->organization_siret, *version, data.dump(), caller.user->id)
                                 : store_.update_draft(*id, caller.user->organization_siret, *version, data.dump(),
                                                       caller.user->id);
@@ -278,8 +283,8 @@ void App::install_api(httplib::Server& server) {
         return http::send_json_error(res, 409, "La demande n’est plus un brouillon.");
     }
   };
-  server.Patch(R"(/api/v1/requests/(\d{1,18}))", [write](const httplib::Request& req, httplib::Response& res) { write(req, res, false); });
-  server.Post(R"(/api/v1/requests/(\d{1,18})/submit)", [write](const httplib::Request& req, httplib::Response& res) { write(req, res, true); });
+  router.patch(R"(/api/v1/requests/(\d{1,18}))", [write](const httplib::Request& req, httplib::Response& res) { write(req, res, false); });
+  router.post(R"(/api/v1/requests/(\d{1,18})/submit)", [write](const httplib::Request& req, httplib::Response& res) { write(req, res, true); });
 }
 
 }  // namespace formd

@@ -9,7 +9,7 @@
 #include "pages/request_views.h"
 #include "render/slot_filler.h"
 #include "server/app.h"
-#include "server/http.h"
+#include "http/messages.h"
 
 namespace formd {
 
@@ -24,11 +24,6 @@ std::string provider_label(std::string_view slug) {
 }
 
 // Only local paths are followed after login: never another site.
-std::string safe_next(const std::string& next) {
-  if (next.size() < 1 || next[0] != '/' || (next.size() > 1 && (next[1] == '/' || next[1] == '\\'))) return "/demandes";
-  if (next.find_first_of("\r\n") != std::string::npos) return "/demandes";
-  return next;
-}
 
 }  // namespace
 
@@ -133,15 +128,15 @@ void App::definition(const httplib::Request& req, httplib::Response& res) {
 
 void App::login_form(const httplib::Request& req, httplib::Response& res) {
   Caller caller = identify(req);
-  const auto session = ensure_session(req, res, caller);
-  const std::string next = safe_next(req.has_param("suite") ? req.get_param_value("suite") : "/demandes");
+  const std::string form_token = login_form_token(req, res);
+  const std::string next = local_redirect_target(req.has_param("suite") ? req.get_param_value("suite") : "/demandes");
   pages::PageShell page;
   page.title = "Se connecter";
   page.body_html =
       "<p>Connexion de développement, en attendant ProConnect : indiquez qui vous êtes et le SIRET de votre "
       "organisation.</p>\n"
       "<form method=\"post\" action=\"/connexion\" novalidate class=\"fr-col-12 fr-col-md-8\">\n" +
-      pages::csrf_input(session.csrf_token) + "<input type=\"hidden\" name=\"suite\" value=\"" + esc(next) + "\">\n" +
+      pages::csrf_input(form_token) + "<input type=\"hidden\" name=\"suite\" value=\"" + esc(next) + "\">\n" +
       "<div class=\"fr-input-group\"><label class=\"fr-label\" for=\"login-email\">Adresse électronique"
       "<span class=\"fr-hint-text\">Format attendu : nom@domaine.fr</span></label>"
       "<input class=\"fr-input\" type=\"email\" id=\"login-email\" name=\"email\" autocomplete=\"email\" required></div>\n"
@@ -158,7 +153,10 @@ void App::login(const httplib::Request& req, httplib::Response& res) {
   Caller caller = identify(req);
   if (!http::is_form_post(req)) return send_error_page(res, 415, "Requête refusée", "Type de contenu non accepté.", caller);
   const auto pairs = http::form_pairs(req);
-  if (!check_form_csrf(req, res, caller, http::form_value(pairs, "_csrf"))) return;
+  if (!login_form_token_matches(req, http::form_value(pairs, "_csrf"))) {
+    return send_error_page(res, 403, "Action refusée",
+                           "Le jeton de sécurité du formulaire est absent ou périmé. Rechargez la page et recommencez.", caller);
+  }
   std::string email = http::form_value(pairs, "email");
   for (auto& c : email) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   const std::string name = http::form_value(pairs, "name");
@@ -180,11 +178,10 @@ void App::login(const httplib::Request& req, httplib::Response& res) {
     return send_page(res, 422, std::move(page), caller);
   }
   const auto user = store_.upsert_user(email, name, siret);
-  // A new session at login (no session fixation); the anonymous one is dropped.
-  if (caller.session) store_.delete_session(caller.session->token);
-  const auto session = store_.create_session(user.id, options_.session_ttl_seconds);
-  http::set_cookie(res, "formd_session", session.token, options_.session_ttl_seconds);
-  http::redirect(res, safe_next(http::form_value(pairs, "suite")));
+  // A new session at login (no session fixation); a previous one is ended.
+  if (caller.session) store_.delete_session(caller.session->token_digest);
+  start_session(user, res);
+  http::redirect(res, local_redirect_target(http::form_value(pairs, "suite")));
 }
 
 void App::logout(const httplib::Request& req, httplib::Response& res) {
@@ -192,7 +189,7 @@ void App::logout(const httplib::Request& req, httplib::Response& res) {
   if (!http::is_form_post(req)) return send_error_page(res, 415, "Requête refusée", "Type de contenu non accepté.", caller);
   const auto pairs = http::form_pairs(req);
   if (!check_form_csrf(req, res, caller, http::form_value(pairs, "_csrf"))) return;
-  store_.delete_session(caller.session->token);
+  store_.delete_session(caller.session->token_digest);
   http::set_cookie(res, "formd_session", "", 0);
   http::redirect(res, "/");
 }

@@ -6,7 +6,7 @@
 #include "formc/runtime/expr_runtime.h"
 #include "pages/request_views.h"
 #include "server/app.h"
-#include "server/http.h"
+#include "http/messages.h"
 
 namespace formd {
 

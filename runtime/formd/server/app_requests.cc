@@ -10,7 +10,7 @@
 #include "render/form_post.h"
 #include "render/slot_filler.h"
 #include "server/app.h"
-#include "server/http.h"
+#include "http/messages.h"
 
 namespace formd {
 
@@ -49,9 +49,12 @@ std::string state_badge(storage::RequestState state) {
   return "";
 }
 
-std::string problems_list(const std::vector<render::PostProblem>& problems) {
+std::string problems_list(const render::PostResult& posted) {
   std::string out = "<ul>";
-  for (const auto& p : problems) out += "<li>" + esc(p.message) + "</li>";
+  for (const auto& p : posted.problems) out += "<li>" + esc(p.message) + "</li>";
+  if (posted.omitted_problems > 0) {
+    out += "<li>… et " + std::to_string(posted.omitted_problems) + " autre(s) problème(s).</li>";
+  }
   return out + "</ul>";
 }
 
@@ -151,7 +154,7 @@ void App::start_request(const httplib::Request& req, httplib::Response& res) {
   if (intro) body += render::fill_slots(*intro, render::SlotContext{});
   body += "<h2 class=\"fr-h4 fr-mt-4w\">Les étapes de votre demande</h2><ol>" + steps + "</ol>\n";
   body += "<form method=\"post\" action=\"/formulaires/" + esc(entry->form->uid) + "/demande\">\n" +
-          pages::csrf_input(caller.session->csrf_token) + hidden +
+          pages::csrf_input(caller.csrf_token) + hidden +
           "<button type=\"submit\" class=\"fr-btn fr-mt-2w\">Commencer ma demande</button>\n</form>\n";
   pages::PageShell page;
   page.title = "Nouvelle demande : " + entry->display_name;
@@ -307,7 +310,7 @@ void App::show_step(const httplib::Request& req, httplib::Response& res) {
   if (owned->request.state != storage::RequestState::Draft) return http::redirect(res, pages::request_url(owned->request.id));
   const auto index = page_index(*owned->form, req.matches[2].str());
   if (!index) return send_error_page(res, 404, "Étape introuvable", "Cette étape n’existe pas pour ce formulaire.", caller);
-  send_page(res, 200, wizard_shell(*catalog, *owned, *index, StepRender{}, caller.session->csrf_token), caller);
+  send_page(res, 200, wizard_shell(*catalog, *owned, *index, StepRender{}, caller.csrf_token), caller);
 }
 
 void App::save_step(const httplib::Request& req, httplib::Response& res) {
@@ -335,9 +338,22 @@ void App::save_step(const httplib::Request& req, httplib::Response& res) {
     pages::PageShell shell;
     shell.title = "Formulaire refusé";
     shell.body_html = "<div class=\"fr-alert fr-alert--error\" role=\"alert\"><h2 class=\"fr-alert__title\">Le formulaire envoyé "
-                      "n’a pas pu être lu</h2>" + problems_list(posted.problems) + "</div>\n<p><a class=\"fr-link\" href=\"" +
+                      "n’a pas pu être lu</h2>" + problems_list(posted) + "</div>\n<p><a class=\"fr-link\" href=\"" +
                       esc(pages::step_url(owned->request.id, page.key)) + "\">Revenir à l’étape</a></p>\n";
     return send_page(res, 400, std::move(shell), caller);
+  }
+  // Types and formats first (the draft context, as the API checks them):
+  // a value the API would refuse is not stored either. The page comes back
+  // with what was typed and the errors at the fields; nothing is written.
+  const auto context = page.validate_step.empty() ? formc::rt::Context::draft() : formc::rt::Context::at_step(page.validate_step);
+  StepRender state;
+  state.checked = true;
+  state.errors = only_fields(catalog->validate(form, posted.data, formc::rt::Context::draft()), fields);
+  if (!state.errors.empty()) {
+    owned->data = std::move(posted.data);
+    state.notice_html = "<div class=\"fr-alert fr-alert--error fr-alert--sm fr-mb-3w\" role=\"alert\"><p>Vos modifications "
+                        "n’ont pas été enregistrées : corrigez les erreurs signalées.</p></div>\n";
+    return send_page(res, 422, wizard_shell(*catalog, *owned, *index, state, caller.csrf_token), caller);
   }
   const auto written = store_.update_draft(owned->request.id, caller.user->organization_siret, *version, posted.data.dump(),
                                             caller.user->id);
@@ -357,10 +373,7 @@ void App::save_step(const httplib::Request& req, httplib::Response& res) {
   owned->request = *written.request;
   owned->data = std::move(posted.data);
 
-  const auto context = page.validate_step.empty() ? formc::rt::Context::draft() : formc::rt::Context::at_step(page.validate_step);
-  StepRender state;
   state.errors = only_fields(catalog->validate(form, owned->data, context), fields);
-  state.checked = true;
   const bool draft_only = http::form_value(pairs, "_action") == "draft";
   if (state.errors.empty() && !draft_only) return http::redirect(res, next);
   if (draft_only) {
@@ -368,7 +381,7 @@ void App::save_step(const httplib::Request& req, httplib::Response& res) {
                         "enregistré.</p></div>\n";
   }
   send_page(res, state.errors.empty() ? 200 : 422,
-            wizard_shell(*catalog, *owned, *index, state, caller.session->csrf_token), caller);
+            wizard_shell(*catalog, *owned, *index, state, caller.csrf_token), caller);
 }
 
 static pages::PageShell summary_shell(const catalog::Catalog& catalog, const App::OwnedRequest& owned,
@@ -405,7 +418,7 @@ void App::show_summary(const httplib::Request& req, httplib::Response& res) {
     const bool checkbox = std::any_of(checkboxes.begin(), checkboxes.end(), [&](const auto& f) { return f.name == e.field; });
     if (!checkbox) missing.push_back(std::move(e));
   }
-  send_page(res, 200, summary_shell(*catalog, *owned, std::move(missing), caller.session->csrf_token), caller);
+  send_page(res, 200, summary_shell(*catalog, *owned, std::move(missing), caller.csrf_token), caller);
 }
 
 void App::submit_request(const httplib::Request& req, httplib::Response& res) {
@@ -430,7 +443,7 @@ void App::submit_request(const httplib::Request& req, httplib::Response& res) {
   owned->data = std::move(posted.data);
   auto errors = catalog->validate(*owned->form, owned->data, formc::rt::Context::submit());
   if (!errors.empty()) {
-    return send_page(res, 422, summary_shell(*catalog, *owned, std::move(errors), caller.session->csrf_token), caller);
+    return send_page(res, 422, summary_shell(*catalog, *owned, std::move(errors), caller.csrf_token), caller);
   }
   const auto written = store_.submit(owned->request.id, caller.user->organization_siret, *version, owned->data.dump(),
                                       caller.user->id);

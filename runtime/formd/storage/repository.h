@@ -40,11 +40,13 @@ struct User {
   std::string organization_siret;  // 14 digits
 };
 
+// A signed-in user's session. The store keeps only the SHA-256 digest of
+// the session token (auth/tokens.h): the token itself lives in the user's
+// cookie and nowhere else. Visitors who are not signed in have no session.
 struct Session {
-  std::string token;       // random, 256 bits, hex (the cookie value)
-  std::string csrf_token;  // random, 256 bits, hex (the hidden _csrf input)
-  std::optional<std::int64_t> user_id;  // unset: anonymous visitor
-  std::int64_t expires_at = 0;           // unix seconds
+  std::string token_digest;  // 64 hex digits
+  std::int64_t user_id = 0;
+  std::int64_t expires_at = 0;  // unix seconds
 };
 
 // DataPass's states; formd creates drafts and submits them. The instruction
@@ -92,11 +94,16 @@ class UserRepository {
 class SessionRepository {
  public:
   virtual ~SessionRepository() = default;
-  virtual Session create_session(std::optional<std::int64_t> user_id, std::int64_t ttl_seconds) = 0;
+  virtual Session create_session(const std::string& token_digest, std::int64_t user_id, std::int64_t ttl_seconds) = 0;
   // The session if it exists and has not expired.
-  virtual std::optional<Session> find_session(const std::string& token) = 0;
-  virtual void delete_session(const std::string& token) = 0;
-  virtual void delete_expired_sessions() = 0;
+  virtual std::optional<Session> find_session(const std::string& token_digest) = 0;
+  virtual void delete_session(const std::string& token_digest) = 0;
+  // Removes every expired session; returns how many.
+  virtual std::size_t delete_expired_sessions() = 0;
+  // The server-wide secret `name` (e.g. the key that signs login forms):
+  // stored on first use as `candidate`, then the stored value for every
+  // caller and every process sharing the database.
+  virtual std::string server_secret(const std::string& name, const std::string& candidate) = 0;
 };
 
 class RequestRepository {

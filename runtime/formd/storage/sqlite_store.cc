@@ -1,12 +1,16 @@
 #include "storage/sqlite_store.h"
 
-#include <sys/random.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <array>
 #include <cerrno>
 #include <chrono>
 #include <limits>
 #include <system_error>
+
+#include <sqlite3.h>
 
 #include "storage/migrations.h"
 
@@ -17,7 +21,6 @@ namespace {
 using sqlite::Statement;
 
 constexpr int kBusyTimeoutMs = 5000;
-constexpr std::size_t kTokenBytes = 32;  // 256 bits
 
 std::int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -37,10 +40,34 @@ std::int64_t expiry(std::int64_t now, std::int64_t ttl_seconds) {
 
 void ensure_directory(const std::filesystem::path& dir) {
   std::error_code error;
-  std::filesystem::create_directories(dir, error);
+  const bool created = std::filesystem::create_directories(dir, error);
   if (error) throw StorageError("cannot create the data directory '" + dir.string() + "': " + error.message());
   if (!std::filesystem::is_directory(dir, error)) {
     throw StorageError("the data directory '" + dir.string() + "' is not a directory");
+  }
+  // A directory formd made is formd's alone; one given to it keeps its mode.
+  if (created) std::filesystem::permissions(dir, std::filesystem::perms::owner_all, error);
+}
+
+// The database holds personal data and session digests: readable by formd's
+// user only (0600), whatever the umask, including for a file made by an
+// older formd. SQLite gives its -wal and -shm files the database's mode.
+void restrict_to_owner(const std::filesystem::path& file) {
+  const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, S_IRUSR | S_IWUSR);
+  if (fd < 0) {
+    throw StorageError("cannot create the database '" + file.string() + "': " + std::system_category().message(errno));
+  }
+  const int rc = ::fchmod(fd, S_IRUSR | S_IWUSR);
+  const int saved = errno;
+  ::close(fd);
+  if (rc != 0) {
+    throw StorageError("cannot restrict the database '" + file.string() + "' to its owner: " +
+                       std::system_category().message(saved));
+  }
+  for (const char* suffix : {"-wal", "-shm"}) {
+    std::error_code ignored;  // absent until SQLite makes them
+    std::filesystem::permissions(file.string() + suffix,
+                                 std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ignored);
   }
 }
 
@@ -74,30 +101,6 @@ void configure_and_migrate(sqlite::Connection& db) {
   db.exec("PRAGMA foreign_keys = OFF", "disabling foreign keys for migrations");
   apply_migrations(db, embedded_migrations());
   enable_foreign_keys(db);
-}
-
-// ---- Tokens -------------------------------------------------------------------
-
-std::string random_token() {
-  std::array<unsigned char, kTokenBytes> bytes{};
-  std::size_t filled = 0;
-  while (filled < bytes.size()) {
-    const ssize_t got = getrandom(bytes.data() + filled, bytes.size() - filled, 0);
-    if (got < 0) {
-      if (errno == EINTR) continue;
-      throw StorageError("cannot read random bytes for a session token: " +
-                         std::system_category().message(errno));
-    }
-    filled += static_cast<std::size_t>(got);
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string token;
-  token.reserve(bytes.size() * 2);
-  for (const unsigned char byte : bytes) {
-    token += kHex[byte >> 4];
-    token += kHex[byte & 0x0f];
-  }
-  return token;
 }
 
 // ---- Rows ---------------------------------------------------------------------
@@ -151,6 +154,7 @@ void insert_event(sqlite::Connection& db, std::int64_t request_id, const char* k
   insert.bind_all(request_id, kind, user_id, now).run();
 }
 
+
 }  // namespace
 
 // ---- Store --------------------------------------------------------------------
@@ -158,6 +162,7 @@ void insert_event(sqlite::Connection& db, std::int64_t request_id, const char* k
 std::unique_ptr<SqliteStore> SqliteStore::open(const std::filesystem::path& data_dir) {
   ensure_directory(data_dir);
   const std::filesystem::path file = data_dir / kFileName;
+  restrict_to_owner(file);
   sqlite::Connection db = sqlite::Connection::open(file);  // names the path in its errors
   try {
     configure_and_migrate(db);
@@ -199,38 +204,51 @@ std::optional<User> SqliteStore::find_user(std::int64_t id) {
 
 // ---- Sessions -----------------------------------------------------------------
 
-Session SqliteStore::create_session(std::optional<std::int64_t> user_id, std::int64_t ttl_seconds) {
+Session SqliteStore::create_session(const std::string& token_digest, std::int64_t user_id, std::int64_t ttl_seconds) {
   const std::int64_t now = unix_now();
-  // Outside the lock: reading randomness needs no database.
-  Session session{random_token(), random_token(), user_id, expiry(now, ttl_seconds)};
+  Session session{token_digest, user_id, expiry(now, ttl_seconds)};
   std::lock_guard lock(mutex_);
-  Statement insert(db_,
-                   "INSERT INTO sessions (token, csrf_token, user_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+  Statement insert(db_, "INSERT INTO sessions (token_digest, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
                    "creating a session");
-  insert.bind_all(session.token, session.csrf_token, session.user_id, now, session.expires_at).run();
+  insert.bind_all(session.token_digest, session.user_id, now, session.expires_at).run();
   return session;
 }
 
-std::optional<Session> SqliteStore::find_session(const std::string& token) {
+std::optional<Session> SqliteStore::find_session(const std::string& token_digest) {
   std::lock_guard lock(mutex_);
-  Statement query(db_, "SELECT token, csrf_token, user_id, expires_at FROM sessions WHERE token = ? AND expires_at > ?",
+  Statement query(db_, "SELECT token_digest, user_id, expires_at FROM sessions WHERE token_digest = ? AND expires_at > ?",
                   "reading a session");
-  query.bind_all(token, unix_now());
+  query.bind_all(token_digest, unix_now());
   if (!query.step()) return std::nullopt;
-  return Session{query.text(0), query.text(1), query.optional_int64(2), query.int64(3)};
+  return Session{query.text(0), query.int64(1), query.int64(2)};
 }
 
-void SqliteStore::delete_session(const std::string& token) {
+void SqliteStore::delete_session(const std::string& token_digest) {
   std::lock_guard lock(mutex_);
-  Statement remove(db_, "DELETE FROM sessions WHERE token = ?", "deleting a session");
-  remove.bind_all(token).run();
+  Statement remove(db_, "DELETE FROM sessions WHERE token_digest = ?", "deleting a session");
+  remove.bind_all(token_digest).run();
 }
 
-void SqliteStore::delete_expired_sessions() {
+std::size_t SqliteStore::delete_expired_sessions() {
   std::lock_guard lock(mutex_);
   // The complement of find_session's "expires_at > now".
   Statement remove(db_, "DELETE FROM sessions WHERE expires_at <= ?", "deleting expired sessions");
   remove.bind_all(unix_now()).run();
+  return static_cast<std::size_t>(sqlite3_changes(db_.handle()));
+}
+
+std::string SqliteStore::server_secret(const std::string& name, const std::string& candidate) {
+  std::lock_guard lock(mutex_);
+  // One statement: two processes starting together agree on the first one stored.
+  Statement insert(db_,
+                   "INSERT INTO server_secrets (name, value, created_at) VALUES (?, ?, ?)"
+                   " ON CONFLICT (name) DO UPDATE SET name = name RETURNING value",
+                   "reading a server secret");
+  insert.bind_all(name, candidate, unix_now());
+  if (!insert.step()) throw StorageError("reading a server secret returned no row");
+  std::string value = insert.text(0);
+  insert.run();
+  return value;
 }
 
 // ---- Requests -----------------------------------------------------------------

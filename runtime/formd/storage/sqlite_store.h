@@ -16,8 +16,9 @@
 // write transaction is BEGIN IMMEDIATE and waits up to the busy timeout for
 // the lock, after which it fails with StorageError.
 //
-// Tokens are 32 bytes from getrandom(2), hex-encoded (64 characters); no
-// randomness, no session (StorageError). Times are unix seconds.
+// The store makes no tokens: sessions arrive with the digest of a token
+// made by auth/tokens.h. The database file is created 0600 (and an existing
+// one restricted to 0600). Times are unix seconds.
 #pragma once
 
 #include <filesystem>
@@ -40,10 +41,11 @@ class SqliteStore final : public Store {
   User upsert_user(const std::string& email, const std::string& name, const std::string& siret) override;
   std::optional<User> find_user(std::int64_t id) override;
 
-  Session create_session(std::optional<std::int64_t> user_id, std::int64_t ttl_seconds) override;
-  std::optional<Session> find_session(const std::string& token) override;
-  void delete_session(const std::string& token) override;
-  void delete_expired_sessions() override;
+  Session create_session(const std::string& token_digest, std::int64_t user_id, std::int64_t ttl_seconds) override;
+  std::optional<Session> find_session(const std::string& token_digest) override;
+  void delete_session(const std::string& token_digest) override;
+  std::size_t delete_expired_sessions() override;
+  std::string server_secret(const std::string& name, const std::string& candidate) override;
 
   Request create_request(const NewRequest& request) override;
   std::optional<Request> find_request(std::int64_t id, const std::string& organization_siret) override;

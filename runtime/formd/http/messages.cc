@@ -1,4 +1,4 @@
-#include "server/http.h"
+#include "http/messages.h"
 
 #include <cctype>
 
