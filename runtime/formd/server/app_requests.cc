@@ -58,10 +58,13 @@ std::string problems_list(const render::PostResult& posted) {
   return out + "</ul>";
 }
 
+// The errors of `fields`, at most kMaxErrorsShown of them (a page shows
+// each at its field and in the summary: a hostile post must not make it huge).
 std::vector<formc::rt::Error> only_fields(const std::vector<formc::rt::Error>& errors,
                                           const std::vector<const formc::model::Field*>& fields) {
   std::vector<formc::rt::Error> out;
   for (const auto& e : errors) {
+    if (out.size() == kMaxErrorsShown) break;
     if (std::any_of(fields.begin(), fields.end(), [&](const auto* f) { return f->name == e.field; })) out.push_back(e);
   }
   return out;
@@ -391,6 +394,7 @@ static pages::PageShell summary_shell(const catalog::Catalog& catalog, const App
   view.form = owned.form;
   view.data = &owned.data;
   view.request_id = owned.request.id;
+  if (errors.size() > kMaxErrorsShown) errors.resize(kMaxErrorsShown);
   view.errors = std::move(errors);
   view.action = pages::request_url(owned.request.id) + "/soumettre";
   view.csrf_token = csrf;
