@@ -16,7 +16,7 @@ std::string prefill_0(const formc::rt::FormInfo& form) {
 
 constexpr formc::rt::CompiledDefinition kRegistry[] = {
     {&ans::APIProSanteConnect::definition, &ans::APIProSanteConnect::forms, &ans::APIProSanteConnect::validate_json_text, &prefill_0,
-     "6731b2db395690486c74faf9f67aba3b76453390dafef7eb772eeb7164eb8395"},
+     "6c1128343d968ff461d4c01f939b2fb6475b449a16fbace8455565559c4132ac"},
 };
 
 }  // namespace

@@ -14,6 +14,9 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <string>
+#include <unordered_set>
+#include <vector>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -682,8 +685,31 @@ class ObjectReader {
   std::string value_scratch_, key_scratch_;
 };
 
+// The unknown keys of one object, each once, in the order first read. They
+// join `errors` when the object ends (or fails): meanwhile `errors` holds
+// only per-field errors, so forgetting a repeated field's errors stays cheap
+// however many unknown keys an input carries, and repeats are found by hash.
+class UnknownKeys {
+ public:
+  explicit UnknownKeys(InputErrors& errors) : errors_(errors) {}
+  UnknownKeys(const UnknownKeys&) = delete;
+  UnknownKeys& operator=(const UnknownKeys&) = delete;
+  ~UnknownKeys() {
+    for (const auto& key : order_) errors_.add_unknown(key);
+  }
+  void add(std::string_view key) {
+    if (seen_.emplace(key).second) order_.emplace_back(key);
+  }
+
+ private:
+  InputErrors& errors_;
+  std::unordered_set<std::string> seen_;
+  std::vector<std::string> order_;
+};
+
 bool read_object(Reader& r, const Binding& binding, InputErrors& errors) {
   ObjectReader object(r, binding, errors);
+  UnknownKeys unknown(errors);
   std::string key_scratch;
   r.advance();  // '{'
   r.ws();
@@ -699,7 +725,7 @@ bool read_object(Reader& r, const Binding& binding, InputErrors& errors) {
     if (!r.expect(':')) return false;
     const int index = binding.find(key);
     if (index < 0) {
-      errors.add_unknown(key);
+      unknown.add(key);
       if (!r.skip_value()) return false;
     } else {
       errors.clear(index);

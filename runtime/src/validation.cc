@@ -46,9 +46,6 @@ const Error* ValidationResult::find(std::string_view field, std::string_view cod
 void InputErrors::add(int slot, When when, Error error) { entries_.push_back(Entry{slot, when, std::move(error)}); }
 
 void InputErrors::add_unknown(std::string_view key) {
-  for (const auto& e : entries_) {
-    if (e.slot == kUnknown && e.error.field == key) return;
-  }
   entries_.push_back(Entry{kUnknown, When::WithDocument, Error{std::string(key), "unknown_field", msg::unknown_field(key)}});
 }
 

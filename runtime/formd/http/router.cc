@@ -1,5 +1,7 @@
 #include "http/router.h"
 
+#include <malloc.h>
+
 #include <algorithm>
 
 #include "http/body.h"
@@ -60,9 +62,16 @@ void Router::add_body_route(const std::string& method, const std::string& patter
           res.status = body.status == BodyStatus::TooLarge ? 413 : 400;
           return;
         }
-        httplib::Request with = req;
-        with.body = std::move(body.bytes);
-        handler(with, res);
+        const std::size_t size = body.bytes.size();
+        {
+          httplib::Request with = req;
+          with.body = std::move(body.bytes);
+          handler(with, res);
+        }
+        // A large body leaves large transient structures (a JSON tree, one
+        // error per item): the allocator keeps their freed memory in this
+        // thread's arena unless asked to give it back.
+        if (size > kTrimAfterBodyBytes) malloc_trim(0);
       };
   if (method == "POST") server_.Post(pattern, std::move(with_body));
   else if (method == "PATCH") server_.Patch(pattern, std::move(with_body));

@@ -10,6 +10,9 @@
 //     400; a path that no route matches for its method answers 405 with an
 //     Allow header when other methods match it, 404 otherwise. (HEAD is
 //     served by GET routes, as httplib does.)
+//   - After a handler that read a body over kTrimAfterBodyBytes, the
+//     allocator gives freed memory back (malloc_trim), so a burst of large
+//     hostile bodies does not leave formd's memory high.
 //   - Answers made here have an empty body with the status set: the
 //     server's error handler writes the page or the JSON error.
 #pragma once
@@ -27,6 +30,8 @@
 namespace formd::http {
 
 inline constexpr std::size_t kMaxPathBytes = 2048;
+// After a body larger than this, freed memory is given back to the system.
+inline constexpr std::size_t kTrimAfterBodyBytes = 256 * 1024;
 
 class Router {
  public:

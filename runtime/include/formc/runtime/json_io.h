@@ -217,16 +217,20 @@ void read_json_value(const Json& document, const Binding& binding, InputErrors& 
     errors.add(InputErrors::kDocument, InputErrors::When::Always, Error{"", "type", std::string(msg::kNotAnObject)});
     return;
   }
+  // Unknown keys join the errors after the known ones are read, as the text
+  // reader does (a JSON object here has each key once).
+  std::vector<const std::string*> unknown;
   for (auto it = document.begin(); it != document.end(); ++it) {
     const int index = binding.find(it.key());
     if (index < 0) {
-      errors.add_unknown(it.key());
+      unknown.push_back(&it.key());
       continue;
     }
     errors.clear(index);
     if (binding.seen) binding.seen[index] = true;
     detail::assign(binding, index, it.value(), errors);
   }
+  for (const std::string* key : unknown) errors.add_unknown(*key);
 }
 
 // ---- writing -------------------------------------------------------------------

@@ -20,6 +20,7 @@
 // Nothing here allocates unless there is an error to report.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -52,6 +53,11 @@ struct Context {
   [[nodiscard]] std::string to_string() const;
   [[nodiscard]] Date today_or_now() const { return today ? *today : rt::today(); }
 };
+
+// Generated validate_json_text() reuses one object per thread (no
+// allocation for documents shaped like the previous one), except after a
+// document longer than this, whose buffers it releases.
+inline constexpr std::size_t kReusedObjectTextLimit = 64 * 1024;
 
 struct ValidationResult {
   std::vector<Error> errors;  // in a deterministic order: document, then fields in IR order, then rules
@@ -92,7 +98,9 @@ class InputErrors {
     return false;
   }
   void add(int slot, When when, Error error);
-  // An unknown key, once per key (a JSON object may repeat a key).
+  // An unknown key. Readers call it once per key (a JSON object may repeat
+  // a key: they keep the first), after the object's known keys are read, so
+  // that clear() never walks them.
   void add_unknown(std::string_view key);
   // Forgets the errors of `slot` (the key was repeated: the last value wins).
   void clear(int slot) noexcept;

@@ -16,7 +16,7 @@ std::string prefill_0(const formc::rt::FormInfo& form) {
 
 constexpr formc::rt::CompiledDefinition kRegistry[] = {
     {&dinum::APIHostile::definition, &dinum::APIHostile::forms, &dinum::APIHostile::validate_json_text, &prefill_0,
-     "663aa0c62d2c50088121796cf00e2dcbd3d834c7c679c61711dbc6def1bc1d4c"},
+     "d8e30b8fb4836590481da7141713556d53690176581ed56a67f5ffeba95e2c14"},
 };
 
 }  // namespace

@@ -16,7 +16,7 @@ std::string prefill_0(const formc::rt::FormInfo& form) {
 
 constexpr formc::rt::CompiledDefinition kRegistry[] = {
     {&dinum::APITutoriel::definition, &dinum::APITutoriel::forms, &dinum::APITutoriel::validate_json_text, &prefill_0,
-     "eb5b767f29132833bc9fce57211c0d1cae916fbe74ab15a508182a89d2e4244a"},
+     "10ee09cb6eaffe173bbb86e010fb92de47eeb8a97242bfc3640d62b690929f61"},
 };
 
 }  // namespace

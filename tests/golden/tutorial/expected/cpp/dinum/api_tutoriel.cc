@@ -376,11 +376,18 @@ formc::rt::ValidationResult APITutoriel::validate_json_text(
   const api_tutoriel_impl::Members members(object);
   const formc::rt::Binding binding = members.binding(seen.data());
   object.input_errors_.clear();
-  if (!formc::rt::read_json_text(text, binding, object.input_errors_)) {
-    return formc::rt::ValidationResult{object.input_errors_.all()};
+  formc::rt::ValidationResult result;
+  if (formc::rt::read_json_text(text, binding, object.input_errors_)) {
+    formc::rt::reset_unseen(binding);
+    result = object.validate(context, form);
+  } else {
+    result.errors = object.input_errors_.all();
   }
-  formc::rt::reset_unseen(binding);
-  return object.validate(context, form);
+  // A large document leaves large buffers in the reused object (list
+  // items, one error per unknown key): give them back, so that hostile
+  // documents cannot pin megabytes in every thread.
+  if (text.size() > formc::rt::kReusedObjectTextLimit) object = APITutoriel{};
+  return result;
 }
 
 formc::rt::ValidationResult APITutoriel::validate(const formc::rt::Context& context) const {
