@@ -347,12 +347,13 @@ void App::save_step(const httplib::Request& req, httplib::Response& res) {
   }
   // Types and formats first (the draft context, as the API checks them):
   // a value the API would refuse is not stored either. The page comes back
-  // with what was typed and the errors at the fields; nothing is written.
+  // with what was typed and every error of the step at its field (formats
+  // and missing values alike); nothing is written.
   const auto context = page.validate_step.empty() ? formc::rt::Context::draft() : formc::rt::Context::at_step(page.validate_step);
   StepRender state;
   state.checked = true;
-  state.errors = only_fields(catalog->validate(form, posted.data, formc::rt::Context::draft()), fields);
-  if (!state.errors.empty()) {
+  if (!only_fields(catalog->validate(form, posted.data, formc::rt::Context::draft()), fields).empty()) {
+    state.errors = only_fields(catalog->validate(form, posted.data, context), fields);
     owned->data = std::move(posted.data);
     state.notice_html = "<div class=\"fr-alert fr-alert--error fr-alert--sm fr-mb-3w\" role=\"alert\"><p>Vos modifications "
                         "n’ont pas été enregistrées : corrigez les erreurs signalées.</p></div>\n";
