@@ -5,7 +5,8 @@
 # (logged in through the JSON API), POST /api/v1/forms/api-pro-sante-connect/
 # validate?context=submit with a valid and an invalid document
 # (tests/bench/formd/*.json), GET /healthz (the server floor) and GET / (the
-# catalogue). Prints wrk's output for each, then a Markdown table of requests/s
+# catalogue); then the step page, validate and /healthz through the
+# supported deployment, nginx in front of formd (scripts/formd-nginx.sh). Prints wrk's output for each, then a Markdown table of requests/s
 # and latency percentiles, and the machine facts.
 #   tests/bench/bench_formd.sh [BUILD_DIR]    (default: build/ at the root)
 # Environment: BENCH_DURATION (10s), BENCH_CONNECTIONS (32), BENCH_THREADS (2),
@@ -146,6 +147,17 @@ cmp -s "$page" "$tmp/nginx-page" || die "nginx does not serve the saved page"
 echo "step page: $(wc -c <"$page") bytes of body, same bytes from both; response headers formd $formd_header_bytes bytes, nginx $nginx_header_bytes bytes"
 echo "formd keep-alive: $(curl -s -D - -o /dev/null "$formd_url/healthz" | tr -d '\r' | grep -i '^keep-alive:' || echo none)"
 
+# ---- the supported deployment: formd behind nginx (runtime/formd/deploy) ---
+
+front_port=$(free_port)
+check_port_free "$front_port"
+"$root/scripts/formd-nginx.sh" --listen "127.0.0.1:$front_port" --upstream "127.0.0.1:$formd_port" --dir "$tmp/front" \
+  >"$tmp/front.log" 2>&1 &
+front_pid=$!
+nginx_pid="$nginx_pid $front_pid"  # stopped by cleanup
+front_url="http://127.0.0.1:$front_port"
+wait_ready "$front_url/healthz" "$front_pid"
+
 # ---- the runs -------------------------------------------------------------
 
 rows=() warnings=()
@@ -189,6 +201,9 @@ bench "formd POST validate (valid doc)" "$validate_url" '"valid":true' "$here/va
 bench "formd POST validate (invalid doc)" "$validate_url" '"valid":false' "$here/invalid.json"
 bench "formd GET /healthz (floor)" "$formd_url/healthz" '"status":"ok"' ""
 bench "formd GET / (catalogue)" "$formd_url/" 'href="/definitions/' ""
+bench "nginx -> formd GET step page ($step)" "$front_url$step_path" "$step_marker" "" -H "$cookie"
+bench "nginx -> formd POST validate (valid doc)" "$front_url/api/v1/forms/$form/validate?context=submit" '"valid":true' "$here/valid.json"
+bench "nginx -> formd GET /healthz" "$front_url/healthz" '"status":"ok"' ""
 
 # ---- report ---------------------------------------------------------------
 
