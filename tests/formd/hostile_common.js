@@ -19,7 +19,7 @@ const fs = require("node:fs");
 const http = require("node:http");
 const net = require("node:net");
 const path = require("node:path");
-const { test } = require("node:test");
+const { describe, before, after, test } = require("node:test");
 
 const { startFormd, startDeployment } = require("./harness");
 
@@ -127,6 +127,25 @@ function makeAttack(getSite, file) {
     });
 }
 
+// One test file's suite: starts the site once, declares the attacks
+// (`declare(attack)`), stops it after.
+function hostileSuite(title, file, declare) {
+  let site;
+  const attack = makeAttack(() => site, file);
+  describe(title, () => {
+    before(async () => {
+      site = await startSite();
+    });
+    after(async () => {
+      if (site) {
+        await site.stop();
+        site.removeData();
+      }
+    });
+    declare(attack);
+  });
+}
+
 // Sends `method path` with a chunked body of up to `totalBytes`, in 64 KiB
 // chunks, stopping as soon as the server answers or closes. Resolves with
 // {status, sent} (status 0: closed without an answer).
@@ -171,4 +190,4 @@ function sendChunked(port, method, urlPath, { headers = "", totalBytes, contentT
   });
 }
 
-module.exports = { skipUnlessFormd, startSite, assertAlive, freshRequest, makeAttack, sendChunked, ALIVE_DEADLINE_MS, MEMORY_SLACK_KIB };
+module.exports = { skipUnlessFormd, startSite, assertAlive, freshRequest, makeAttack, hostileSuite, sendChunked, ALIVE_DEADLINE_MS, MEMORY_SLACK_KIB };

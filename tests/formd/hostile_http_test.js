@@ -7,15 +7,12 @@
 "use strict";
 
 const assert = require("node:assert/strict");
-const { describe, before, after } = require("node:test");
 
-const { skipUnlessFormd, startSite, makeAttack, sendChunked } = require("./hostile_common");
+const { skipUnlessFormd, hostileSuite, sendChunked } = require("./hostile_common");
 const { rawRequest, rawSend, rawGet } = require("./client");
 
 skipUnlessFormd("formd.hostile_http");
 
-let site;
-const attack = makeAttack(() => site, __filename);
 const MB = 1024 * 1024;
 
 // Every route that reads a body, with the content type it expects. Ids need
@@ -39,24 +36,16 @@ function statuses(text) {
   return [...text.matchAll(/HTTP\/1\.[01] (\d{3})/g)].map((m) => Number(m[1]));
 }
 
-describe("formd under hostile HTTP", () => {
-  before(async () => {
-    site = await startSite();
-  });
-  after(async () => {
-    if (site) {
-      await site.stop();
-      site.removeData();
-    }
-  });
-
+hostileSuite("formd under hostile HTTP", __filename, (attack) => {
   attack("a 20 MB chunked body gets 413 on every JSON and form route", async (s) => {
     const answers = [];
     for (const [method, route, type] of BODY_ROUTES) {
       const res = await sendChunked(s.port, method, route, { totalBytes: 20 * MB, contentType: type });
       assert.equal(res.status, 413, `${method} ${route}: ${res.text.slice(0, 200)}`);
-      // Refused early: not the whole 20 MB read first.
-      assert.ok(res.sent < 20 * MB, `${method} ${route}: the whole body was read before the answer`);
+      // (How much the client managed to send before reading the answer
+      // depends on scheduling: after a 413 the server reads and drops what
+      // still comes, so that the answer is not lost to a reset. That nothing
+      // beyond the limit is kept is checked by formd's memory, below.)
       answers.push(res.status);
     }
     return `413 x${answers.length}`;

@@ -8,21 +8,18 @@
 
 const assert = require("node:assert/strict");
 const zlib = require("node:zlib");
-const { describe, before, after } = require("node:test");
 
-const { skipUnlessFormd, startSite, makeAttack } = require("./hostile_common");
+const { skipUnlessFormd, hostileSuite } = require("./hostile_common");
 const { Client, newSiret, uniqueEmail, rawSend, csrfOf, versionOf } = require("./client");
 
 skipUnlessFormd("formd.hostile_json");
 
-let site;
-const attack = makeAttack(() => site, __filename);
 const PSC = "api-pro-sante-connect";
 const VALIDATE = `/api/v1/forms/${PSC}/validate?context=submit`;
 const MAX_ERRORS_SHOWN = 100; // AppOptions / kMaxErrorsShown
 
-async function apiUser() {
-  const client = new Client(site.url);
+async function apiUser(url) {
+  const client = new Client(url);
   const res = await client.post("/api/v1/session", { json: { email: uniqueEmail("hostile"), name: "Agent Hostile", siret: newSiret() } });
   assert.equal(res.status, 200, res.text);
   client.csrf = res.json.csrf_token;
@@ -47,17 +44,7 @@ async function postJson(client, method, path, text, headers = {}) {
   return res;
 }
 
-describe("formd under hostile JSON and form bodies", () => {
-  before(async () => {
-    site = await startSite();
-  });
-  after(async () => {
-    if (site) {
-      await site.stop();
-      site.removeData();
-    }
-  });
-
+hostileSuite("formd under hostile JSON and form bodies", __filename, (attack) => {
   attack("nesting depth 100,000 (arrays) on /validate answers 400", async (s) => {
     const res = await postJson(new Client(s.url), "POST", VALIDATE, nestedArrays(100000));
     assert.equal(res.status, 400, res.text.slice(0, 300));
@@ -72,7 +59,7 @@ describe("formd under hostile JSON and form bodies", () => {
   });
 
   attack("deep nesting inside the data of a request (create, merge patch) answers 400", async (s) => {
-    const client = await apiUser();
+    const client = await apiUser(s.url);
     const create = await postJson(client, "POST", "/api/v1/requests", `{"form_uid":"${PSC}","data":{"intitule":${nestedArrays(50000)}}}`);
     assert.equal(create.status, 400);
     const ok = await client.api("POST", "/api/v1/requests", { form_uid: PSC, data: { intitule: "Projet" } });
@@ -125,7 +112,7 @@ describe("formd under hostile JSON and form bodies", () => {
   });
 
   attack("60,000 scopes posted through the HTML wizard are refused at once", async (s) => {
-    const client = await apiUser();
+    const client = await apiUser(s.url);
     const created = await client.api("POST", "/api/v1/requests", { form_uid: PSC, data: {} });
     assert.equal(created.status, 201);
     const id = created.json.id;
@@ -153,7 +140,7 @@ describe("formd under hostile JSON and form bodies", () => {
   });
 
   attack("60,000 unknown fields posted through the HTML wizard: a bounded problem list", async (s) => {
-    const client = await apiUser();
+    const client = await apiUser(s.url);
     const created = await client.api("POST", "/api/v1/requests", { form_uid: PSC, data: {} });
     const id = created.json.id;
     const step = await client.get(`/demandes/${id}/etapes/basic_infos`);
@@ -183,7 +170,7 @@ describe("formd under hostile JSON and form bodies", () => {
     assert.equal(big.status, 200);
     assert.ok(big.json.errors.some((e) => e.field === "duree_conservation_donnees_caractere_personnel"), big.text);
     // A version that is not an int64.
-    const user = await apiUser();
+    const user = await apiUser(s.url);
     const created = await user.api("POST", "/api/v1/requests", { form_uid: PSC, data: {} });
     const patch = await postJson(user, "PATCH", `/api/v1/requests/${created.json.id}`, '{"version": 1e30, "data": {}}');
     assert.ok(patch.status >= 400 && patch.status < 500, `version 1e30 -> ${patch.status}`);
@@ -202,7 +189,7 @@ describe("formd under hostile JSON and form bodies", () => {
       assert.equal(res.status, 400, bytes.toString("hex"));
       answers.push(res.status);
     }
-    const client = await apiUser();
+    const client = await apiUser(s.url);
     const created = await client.api("POST", "/api/v1/requests", { form_uid: PSC, data: {} });
     const step = await client.get(`/demandes/${created.json.id}/etapes/basic_infos`);
     const form = await client.request("POST", `/demandes/${created.json.id}/etapes/basic_infos`, {

@@ -12,15 +12,12 @@ const crypto = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
 const { execFileSync } = require("node:child_process");
-const { describe, before, after } = require("node:test");
 
-const { skipUnlessFormd, startSite, makeAttack } = require("./hostile_common");
+const { skipUnlessFormd, startSite, hostileSuite } = require("./hostile_common");
 const { Client, newSiret, uniqueEmail, csrfOf, versionOf } = require("./client");
 
 skipUnlessFormd("formd.hostile_session");
 
-let site;
-const attack = makeAttack(() => site, __filename);
 const PSC = "api-pro-sante-connect";
 
 function dbFile(s) {
@@ -45,17 +42,7 @@ async function htmlLogin(url, suite) {
   return { client, page, res };
 }
 
-describe("formd under hostile sessions, redirects and drafts", () => {
-  before(async () => {
-    site = await startSite();
-  });
-  after(async () => {
-    if (site) {
-      await site.stop();
-      site.removeData();
-    }
-  });
-
+hostileSuite("formd under hostile sessions, redirects and drafts", __filename, (attack) => {
   attack("open redirect after login (suite=/%09/evil.example and friends) stays on formd", async (s) => {
     const targets = [
       "/\t/evil.example", "/\n/evil.example", "/\r\n/evil.example", "//evil.example", "/\\evil.example",

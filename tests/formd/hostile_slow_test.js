@@ -8,15 +8,12 @@
 
 const assert = require("node:assert/strict");
 const net = require("node:net");
-const { describe, before, after } = require("node:test");
 
-const { skipUnlessFormd, startSite, makeAttack, freshRequest, ALIVE_DEADLINE_MS } = require("./hostile_common");
+const { skipUnlessFormd, hostileSuite, freshRequest, ALIVE_DEADLINE_MS } = require("./hostile_common");
 const { newSiret, uniqueEmail } = require("./client");
 
 skipUnlessFormd("formd.hostile_slow");
 
-let site;
-const attack = makeAttack(() => site, __filename);
 
 // Opens `count` connections and writes `first` on each; resolves with them
 // once all are connected. Errors (resets) are ignored: the server may shed them.
@@ -62,69 +59,42 @@ async function normalRequestsAnswer(url, count = 5) {
   return slowest;
 }
 
-describe("formd under slow and half-open clients", () => {
-  before(async () => {
-    site = await startSite();
-  });
-  after(async () => {
-    if (site) {
-      await site.stop();
-      site.removeData();
-    }
-  });
+// `count` clients connect and send `head` (if any), then `piece(n)` every
+// 250 ms (if given), while rounds of normal requests are timed.
+async function whileHolding(s, { count, head = null, piece = null, rounds = 5 }) {
+  const sockets = await openConnections(s.port, count, head);
+  let n = 0;
+  const trickle = setInterval(() => {
+    n += 1;
+    if (piece) for (const sock of sockets) if (!sock.destroyed) sock.write(piece(n));
+  }, 250);
+  try {
+    await new Promise((r) => setTimeout(r, 200)); // let the server take them all
+    const slowest = await normalRequestsAnswer(s.url, rounds);
+    return `slowest normal request ${slowest.toFixed(1)} ms`;
+  } finally {
+    clearInterval(trickle);
+    closeAll(sockets);
+  }
+}
 
-  attack("300 half-open connections: a normal request still answers in under 1 s", async (s) => {
-    const sockets = await openConnections(s.port, 300, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n");
-    try {
-      await new Promise((r) => setTimeout(r, 200)); // let the server take them all
-      const slowest = await normalRequestsAnswer(s.url);
-      return `slowest normal request ${slowest.toFixed(1)} ms`;
-    } finally {
-      closeAll(sockets);
-    }
-  });
+hostileSuite("formd under slow and half-open clients", __filename, (attack) => {
+  attack("300 half-open connections: a normal request still answers in under 1 s", (s) =>
+    whileHolding(s, { count: 300, head: "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n" }));
 
-  attack("300 idle connections (nothing sent): a normal request still answers in under 1 s", async (s) => {
-    const sockets = await openConnections(s.port, 300, null);
-    try {
-      await new Promise((r) => setTimeout(r, 200));
-      const slowest = await normalRequestsAnswer(s.url);
-      return `slowest normal request ${slowest.toFixed(1)} ms`;
-    } finally {
-      closeAll(sockets);
-    }
-  });
+  attack("300 idle connections (nothing sent): a normal request still answers in under 1 s", (s) =>
+    whileHolding(s, { count: 300 }));
 
-  attack("100 clients trickling their headers (slowloris): others are still served", async (s) => {
-    const sockets = await openConnections(s.port, 100, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n");
-    let line = 0;
-    const trickle = setInterval(() => {
-      line += 1;
-      for (const sock of sockets) if (!sock.destroyed) sock.write(`X-Slow-${line}: 1\r\n`);
-    }, 250);
-    try {
-      const slowest = await normalRequestsAnswer(s.url, 8);
-      return `slowest normal request ${slowest.toFixed(1)} ms`;
-    } finally {
-      clearInterval(trickle);
-      closeAll(sockets);
-    }
-  });
+  attack("100 clients trickling their headers (slowloris): others are still served", (s) =>
+    whileHolding(s, { count: 100, head: "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n", piece: (n) => `X-Slow-${n}: 1\r\n`, rounds: 8 }));
 
-  attack("100 clients trickling a request body: others are still served", async (s) => {
-    const head =
-      "POST /api/v1/forms/api-pro-sante-connect/validate HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
-      "Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n[";
-    const sockets = await openConnections(s.port, 100, head);
-    const trickle = setInterval(() => {
-      for (const sock of sockets) if (!sock.destroyed) sock.write("0,");
-    }, 250);
-    try {
-      const slowest = await normalRequestsAnswer(s.url, 8);
-      return `slowest normal request ${slowest.toFixed(1)} ms`;
-    } finally {
-      clearInterval(trickle);
-      closeAll(sockets);
-    }
-  });
+  attack("100 clients trickling a request body: others are still served", (s) =>
+    whileHolding(s, {
+      count: 100,
+      head:
+        "POST /api/v1/forms/api-pro-sante-connect/validate HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
+        "Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n[",
+      piece: () => "0,",
+      rounds: 8,
+    }));
 });
