@@ -14,6 +14,7 @@
 #include <httplib.h>
 
 #include "catalog/catalog_source.h"
+#include "cli/roles_command.h"
 #include "formc_registry.h"
 #include "http/strict_server.h"
 #include "server/app.h"
@@ -88,7 +89,28 @@ int main(int argc, char** argv) {
                  "Intervalle de purge des sessions expirées, en secondes")
       ->capture_default_str()
       ->check(CLI::Range(1L, 24L * 3600));
+  // formd roles grant|revoke|list: see cli/roles_command.h.
+  formd::cli::RolesCommand roles_command;
+  auto* roles = cli.add_subcommand("roles", "Gère les rôles des utilisateurs (format DataPass : "
+                                            "<fournisseur>:<définition>:<rôle>, <fournisseur>:*:<rôle>, admin)");
+  roles->require_subcommand(1);
+  auto* grant = roles->add_subcommand("grant", "Accorde un rôle (l’utilisateur est créé s’il ne s’est jamais connecté)");
+  auto* revoke = roles->add_subcommand("revoke", "Retire un rôle");
+  auto* list = roles->add_subcommand("list", "Liste les rôles accordés");
+  for (auto* verb : {grant, revoke, list}) {
+    verb->add_option("--data", roles_command.data_dir, "Répertoire de données de formd")->capture_default_str();
+  }
+  for (auto* verb : {grant, revoke}) {
+    verb->add_option("email", roles_command.email, "Adresse électronique de l’utilisateur")->required();
+    verb->add_option("role", roles_command.role, "Rôle, par exemple ans:api_pro_sante_connect:instructor")->required();
+  }
   CLI11_PARSE(cli, argc, argv);
+  if (*roles) {
+    roles_command.verb = *grant ? formd::cli::RolesVerb::Grant
+                         : *revoke ? formd::cli::RolesVerb::Revoke
+                                   : formd::cli::RolesVerb::List;
+    return formd::cli::run_roles_command(roles_command, std::cout, std::cerr);
+  }
 
   sigset_t signals;
   sigemptyset(&signals);

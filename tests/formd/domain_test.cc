@@ -99,7 +99,7 @@ TEST_CASE("every event from every state, for both parties and every guard, is as
   CHECK(allowed > 0);
 }
 
-TEST_CASE("nothing leaves archived; terminal states only move by their own events", "[domain]") {
+TEST_CASE("nothing leaves archived, and refused moves only by archive or an update resubmitted", "[domain]") {
   for (const Event e : kAllEvents) {
     for (const auto& f : all_facts()) {
       CHECK_FALSE(allowed_for_someone(e, S::Archived, f));

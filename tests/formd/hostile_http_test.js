@@ -116,8 +116,10 @@ hostileSuite("formd under hostile HTTP", __filename, (attack) => {
     );
     const seen = statuses(res.text);
     // Either the GET's body is read and dropped (two answers, both /healthz),
-    // or the request is refused and the connection closed (one 400).
-    assert.ok(["[200,200]", "[400]"].includes(JSON.stringify(seen)), `answers: ${JSON.stringify(seen)}`);
+    // or the GET is refused (400) and the connection to formd closed: nginx
+    // may then still answer the pipelined /healthz (200) over a new one.
+    // Never a third answer: the hidden request is never served.
+    assert.ok(["[200,200]", "[400]", "[400,200]"].includes(JSON.stringify(seen)), `answers: ${JSON.stringify(seen)}`);
     assert.doesNotMatch(res.text, /text\/css/);
     for (let i = 0; i < 30; i++) {
       const other = await fetch(s.url + "/healthz");

@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <latch>
+#include <mutex>
 #include <limits>
 #include <optional>
 #include <stdexcept>
@@ -147,6 +148,7 @@ TEST_CASE("the embedded migrations are numbered from 1 without gaps", "[storage]
   }
   REQUIRE(std::string(migrations[0].name) == "0001_initial.sql");
   REQUIRE(std::string(migrations[1].name) == "0002_hashed_sessions.sql");
+  REQUIRE(std::string(migrations[2].name) == "0003_roles.sql");
 }
 
 TEST_CASE("the database is in WAL mode with foreign keys enforced", "[storage]") {
@@ -165,6 +167,8 @@ TEST_CASE("several stores opening one new file at once migrate it once", "[stora
   constexpr int kOpeners = 6;
   std::latch start(kOpeners);
   std::atomic<int> failures{0};
+  std::mutex mutex;
+  std::string why;
   std::vector<std::thread> threads;
   for (int i = 0; i < kOpeners; ++i) {
     threads.emplace_back([&] {
@@ -172,12 +176,15 @@ TEST_CASE("several stores opening one new file at once migrate it once", "[stora
       try {
         auto store = SqliteStore::open(temp.path());
         if (store->schema_version() != newest_embedded_version()) ++failures;
-      } catch (const StorageError&) {
+      } catch (const StorageError& e) {
         ++failures;
+        std::lock_guard lock(mutex);
+        why += std::string(e.what()) + "\n";
       }
     });
   }
   for (auto& thread : threads) thread.join();
+  INFO(why);
   REQUIRE(failures == 0);
   Inspector inspect(temp.db_file());
   REQUIRE(inspect.integer("SELECT COUNT(*) FROM schema_migrations") ==
@@ -368,6 +375,41 @@ TEST_CASE("the database file and its WAL are readable by their owner only", "[st
     REQUIRE((fs::status(file).permissions() & fs::perms::others_all) == fs::perms::none);
   }
   ::umask(old_mask);
+}
+
+// ---- Roles ---------------------------------------------------------------------
+
+TEST_CASE("a user is created by email before their first login, then filled by it", "[storage]") {
+  TempDir temp;
+  auto store = SqliteStore::open(temp.path());
+  REQUIRE_FALSE(store->find_user_by_email("new@example.fr"));
+  const auto created = store->ensure_user("new@example.fr");
+  REQUIRE(created.name.empty());
+  REQUIRE(created.organization_siret.empty());
+  REQUIRE(store->ensure_user("new@example.fr").id == created.id);  // once
+  const auto logged_in = store->upsert_user("new@example.fr", "Nouvelle Instructrice", kSiretA);
+  REQUIRE(logged_in.id == created.id);
+  REQUIRE(store->find_user_by_email("new@example.fr")->organization_siret == kSiretA);
+}
+
+TEST_CASE("roles are granted once, revoked, listed, and go with their user", "[storage]") {
+  TempDir temp;
+  auto store = SqliteStore::open(temp.path());
+  const auto a = store->ensure_user("a@example.fr");
+  const auto b = store->ensure_user("b@example.fr");
+  REQUIRE(store->grant_role(a.id, "ans:api_pro_sante_connect:instructor"));
+  REQUIRE_FALSE(store->grant_role(a.id, "ans:api_pro_sante_connect:instructor"));
+  REQUIRE(store->grant_role(a.id, "admin"));
+  REQUIRE(store->grant_role(b.id, "ans:*:reporter"));
+  REQUIRE(store->roles_of(a.id) == std::vector<std::string>{"admin", "ans:api_pro_sante_connect:instructor"});
+  const auto grants = store->list_role_grants();
+  REQUIRE(grants.size() == 3);
+  REQUIRE(grants[0].user.email == "a@example.fr");
+  REQUIRE(grants[2].role == "ans:*:reporter");
+  REQUIRE(store->revoke_role(a.id, "admin"));
+  REQUIRE_FALSE(store->revoke_role(a.id, "admin"));
+  REQUIRE(store->roles_of(a.id) == std::vector<std::string>{"ans:api_pro_sante_connect:instructor"});
+  REQUIRE_THROWS_AS(store->grant_role(424242, "admin"), StorageError);  // no such user
 }
 
 // ---- Requests ------------------------------------------------------------------

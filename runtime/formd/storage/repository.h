@@ -89,6 +89,30 @@ class UserRepository {
   // Creates the user, or updates name and SIRET of the user with that email.
   virtual User upsert_user(const std::string& email, const std::string& name, const std::string& siret) = 0;
   virtual std::optional<User> find_user(std::int64_t id) = 0;
+  virtual std::optional<User> find_user_by_email(const std::string& email) = 0;
+  // The user with that email, created (no name, no organisation yet: filled
+  // at their first login) when unknown: roles can be granted before it.
+  virtual User ensure_user(const std::string& email) = 0;
+};
+
+struct RoleGrant {
+  User user;
+  std::string role;  // DataPass's text, e.g. "ans:api_pro_sante_connect:instructor" (domain/roles.h)
+  std::int64_t granted_at = 0;
+};
+
+// Roles are stored as DataPass writes them; callers parse them with
+// domain::parse_role and store only what it accepts.
+class RoleRepository {
+ public:
+  virtual ~RoleRepository() = default;
+  // False when the user already had it.
+  virtual bool grant_role(std::int64_t user_id, const std::string& role) = 0;
+  // False when the user did not have it.
+  virtual bool revoke_role(std::int64_t user_id, const std::string& role) = 0;
+  virtual std::vector<std::string> roles_of(std::int64_t user_id) = 0;
+  // Every grant, by email then role.
+  virtual std::vector<RoleGrant> list_role_grants() = 0;
 };
 
 class SessionRepository {
@@ -126,7 +150,7 @@ class RequestRepository {
 };
 
 // One store implements all three (one database, one transaction scope).
-class Store : public UserRepository, public SessionRepository, public RequestRepository {
+class Store : public UserRepository, public SessionRepository, public RequestRepository, public RoleRepository {
  public:
   // The schema version after migrations (for /healthz).
   [[nodiscard]] virtual int schema_version() = 0;

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <limits>
 #include <system_error>
+#include <thread>
 
 #include <sqlite3.h>
 
@@ -75,9 +76,24 @@ void restrict_to_owner(const std::filesystem::path& file) {
 // formd writes. It can be refused (e.g. some network file systems), and
 // then the store would silently run with different locking: refuse instead.
 void enable_wal(sqlite::Connection& db) {
-  Statement pragma(db, "PRAGMA journal_mode = WAL", "switching to WAL journal mode");
-  const std::string mode = pragma.step() ? pragma.text(0) : std::string();
-  pragma.run();
+  // Switching a new file to WAL needs an exclusive lock. When several
+  // processes open the same new file at once, SQLite can answer BUSY here
+  // without calling the busy handler (it would deadlock otherwise): retry,
+  // within the busy timeout.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
+  std::string mode;
+  while (true) {
+    try {
+      Statement pragma(db, "PRAGMA journal_mode = WAL", "switching to WAL journal mode");
+      mode = pragma.step() ? pragma.text(0) : std::string();
+      pragma.run();
+      break;
+    } catch (const StorageError&) {
+      const int code = sqlite3_errcode(db.handle()) & 0xff;
+      if ((code != SQLITE_BUSY && code != SQLITE_LOCKED) || std::chrono::steady_clock::now() >= deadline) throw;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
   if (mode != "wal") {
     throw StorageError("SQLite refused WAL journal mode (it stays in '" + mode +
                        "' mode); is the data directory on a local file system?");
@@ -200,6 +216,63 @@ std::optional<User> SqliteStore::find_user(std::int64_t id) {
   query.bind_all(id);
   if (!query.step()) return std::nullopt;
   return read_user(query);
+}
+
+std::optional<User> SqliteStore::find_user_by_email(const std::string& email) {
+  std::lock_guard lock(mutex_);
+  Statement query(db_, "SELECT id, email, name, organization_siret FROM users WHERE email = ?", "reading a user");
+  query.bind_all(email);
+  if (!query.step()) return std::nullopt;
+  return read_user(query);
+}
+
+User SqliteStore::ensure_user(const std::string& email) {
+  std::lock_guard lock(mutex_);
+  Statement insert(db_,
+                   "INSERT INTO users (email, name, organization_siret, created_at, updated_at) VALUES (?1, '', '', ?2, ?2)"
+                   " ON CONFLICT (email) DO UPDATE SET email = email RETURNING id, email, name, organization_siret",
+                   "creating a user");
+  insert.bind_all(email, unix_now());
+  auto user = returned_row<User>(insert, read_user);
+  if (!user) throw StorageError("creating a user returned no row");
+  return *user;
+}
+
+// ---- Roles --------------------------------------------------------------------
+
+bool SqliteStore::grant_role(std::int64_t user_id, const std::string& role) {
+  std::lock_guard lock(mutex_);
+  Statement insert(db_, "INSERT INTO user_roles (user_id, role, granted_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                   "granting a role");
+  insert.bind_all(user_id, role, unix_now()).run();
+  return sqlite3_changes(db_.handle()) > 0;
+}
+
+bool SqliteStore::revoke_role(std::int64_t user_id, const std::string& role) {
+  std::lock_guard lock(mutex_);
+  Statement remove(db_, "DELETE FROM user_roles WHERE user_id = ? AND role = ?", "revoking a role");
+  remove.bind_all(user_id, role).run();
+  return sqlite3_changes(db_.handle()) > 0;
+}
+
+std::vector<std::string> SqliteStore::roles_of(std::int64_t user_id) {
+  std::lock_guard lock(mutex_);
+  Statement query(db_, "SELECT role FROM user_roles WHERE user_id = ? ORDER BY role", "reading roles");
+  query.bind_all(user_id);
+  std::vector<std::string> roles;
+  while (query.step()) roles.push_back(query.text(0));
+  return roles;
+}
+
+std::vector<RoleGrant> SqliteStore::list_role_grants() {
+  std::lock_guard lock(mutex_);
+  Statement query(db_,
+                  "SELECT u.id, u.email, u.name, u.organization_siret, r.role, r.granted_at FROM user_roles r"
+                  " JOIN users u ON u.id = r.user_id ORDER BY u.email, r.role",
+                  "listing roles");
+  std::vector<RoleGrant> grants;
+  while (query.step()) grants.push_back(RoleGrant{read_user(query), query.text(4), query.int64(5)});
+  return grants;
 }
 
 // ---- Sessions -----------------------------------------------------------------

@@ -40,6 +40,13 @@ class SqliteStore final : public Store {
 
   User upsert_user(const std::string& email, const std::string& name, const std::string& siret) override;
   std::optional<User> find_user(std::int64_t id) override;
+  std::optional<User> find_user_by_email(const std::string& email) override;
+  User ensure_user(const std::string& email) override;
+
+  bool grant_role(std::int64_t user_id, const std::string& role) override;
+  bool revoke_role(std::int64_t user_id, const std::string& role) override;
+  std::vector<std::string> roles_of(std::int64_t user_id) override;
+  std::vector<RoleGrant> list_role_grants() override;
 
   Session create_session(const std::string& token_digest, std::int64_t user_id, std::int64_t ttl_seconds) override;
   std::optional<Session> find_session(const std::string& token_digest) override;
