@@ -330,6 +330,21 @@ TEST_CASE("expired sessions are not found and delete_expired_sessions removes on
   REQUIRE(store->delete_expired_sessions() == 0);
 }
 
+TEST_CASE("sessions expire when the store's clock passes them, and only then", "[storage]") {
+  TempDir temp;
+  auto clock = std::make_shared<formd::storage::ManualClock>(1'800'000'000);
+  auto store = SqliteStore::open(temp.path(), clock);
+  const auto user = store->upsert_user("a@example.fr", "A", kSiretA);
+  const auto session = store->create_session(digest_of(1), user.id, 3600);
+  REQUIRE(session.expires_at == 1'800'000'000 + 3600);
+  clock->advance(3599);
+  REQUIRE(store->find_session(digest_of(1)));
+  REQUIRE(store->delete_expired_sessions() == 0);
+  clock->advance(1);
+  REQUIRE_FALSE(store->find_session(digest_of(1)));
+  REQUIRE(store->delete_expired_sessions() == 1);
+}
+
 TEST_CASE("an absurd session TTL saturates instead of overflowing", "[storage]") {
   TempDir temp;
   auto store = SqliteStore::open(temp.path());

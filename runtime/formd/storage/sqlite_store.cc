@@ -23,11 +23,6 @@ using sqlite::Statement;
 
 constexpr int kBusyTimeoutMs = 5000;
 
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 // now + ttl without signed overflow (UB) for absurd TTLs.
 std::int64_t expiry(std::int64_t now, std::int64_t ttl_seconds) {
   constexpr auto max = std::numeric_limits<std::int64_t>::max();
@@ -175,7 +170,7 @@ void insert_event(sqlite::Connection& db, std::int64_t request_id, const char* k
 
 // ---- Store --------------------------------------------------------------------
 
-std::unique_ptr<SqliteStore> SqliteStore::open(const std::filesystem::path& data_dir) {
+std::unique_ptr<SqliteStore> SqliteStore::open(const std::filesystem::path& data_dir, std::shared_ptr<const Clock> clock) {
   ensure_directory(data_dir);
   const std::filesystem::path file = data_dir / kFileName;
   restrict_to_owner(file);
@@ -185,7 +180,8 @@ std::unique_ptr<SqliteStore> SqliteStore::open(const std::filesystem::path& data
   } catch (const StorageError& error) {
     throw StorageError("cannot open the formd database '" + file.string() + "': " + error.what());
   }
-  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db)));
+  if (!clock) clock = std::make_shared<SystemClock>();
+  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db), std::move(clock)));
 }
 
 int SqliteStore::schema_version() {
@@ -204,7 +200,7 @@ User SqliteStore::upsert_user(const std::string& email, const std::string& name,
                    " organization_siret = excluded.organization_siret, updated_at = excluded.updated_at"
                    " RETURNING id, email, name, organization_siret",
                    "saving a user");
-  upsert.bind_all(email, name, siret, unix_now());
+  upsert.bind_all(email, name, siret, clock_->now());
   auto user = returned_row<User>(upsert, read_user);
   if (!user) throw StorageError("saving a user returned no row");
   return *user;
@@ -232,7 +228,7 @@ User SqliteStore::ensure_user(const std::string& email) {
                    "INSERT INTO users (email, name, organization_siret, created_at, updated_at) VALUES (?1, '', '', ?2, ?2)"
                    " ON CONFLICT (email) DO UPDATE SET email = email RETURNING id, email, name, organization_siret",
                    "creating a user");
-  insert.bind_all(email, unix_now());
+  insert.bind_all(email, clock_->now());
   auto user = returned_row<User>(insert, read_user);
   if (!user) throw StorageError("creating a user returned no row");
   return *user;
@@ -244,7 +240,7 @@ bool SqliteStore::grant_role(std::int64_t user_id, const std::string& role) {
   std::lock_guard lock(mutex_);
   Statement insert(db_, "INSERT INTO user_roles (user_id, role, granted_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                    "granting a role");
-  insert.bind_all(user_id, role, unix_now()).run();
+  insert.bind_all(user_id, role, clock_->now()).run();
   return sqlite3_changes(db_.handle()) > 0;
 }
 
@@ -278,7 +274,7 @@ std::vector<RoleGrant> SqliteStore::list_role_grants() {
 // ---- Sessions -----------------------------------------------------------------
 
 Session SqliteStore::create_session(const std::string& token_digest, std::int64_t user_id, std::int64_t ttl_seconds) {
-  const std::int64_t now = unix_now();
+  const std::int64_t now = clock_->now();
   Session session{token_digest, user_id, expiry(now, ttl_seconds)};
   std::lock_guard lock(mutex_);
   Statement insert(db_, "INSERT INTO sessions (token_digest, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
@@ -291,7 +287,7 @@ std::optional<Session> SqliteStore::find_session(const std::string& token_digest
   std::lock_guard lock(mutex_);
   Statement query(db_, "SELECT token_digest, user_id, expires_at FROM sessions WHERE token_digest = ? AND expires_at > ?",
                   "reading a session");
-  query.bind_all(token_digest, unix_now());
+  query.bind_all(token_digest, clock_->now());
   if (!query.step()) return std::nullopt;
   return Session{query.text(0), query.int64(1), query.int64(2)};
 }
@@ -306,7 +302,7 @@ std::size_t SqliteStore::delete_expired_sessions() {
   std::lock_guard lock(mutex_);
   // The complement of find_session's "expires_at > now".
   Statement remove(db_, "DELETE FROM sessions WHERE expires_at <= ?", "deleting expired sessions");
-  remove.bind_all(unix_now()).run();
+  remove.bind_all(clock_->now()).run();
   return static_cast<std::size_t>(sqlite3_changes(db_.handle()));
 }
 
@@ -317,7 +313,7 @@ std::string SqliteStore::server_secret(const std::string& name, const std::strin
                    "INSERT INTO server_secrets (name, value, created_at) VALUES (?, ?, ?)"
                    " ON CONFLICT (name) DO UPDATE SET name = name RETURNING value",
                    "reading a server secret");
-  insert.bind_all(name, candidate, unix_now());
+  insert.bind_all(name, candidate, clock_->now());
   if (!insert.step()) throw StorageError("reading a server secret returned no row");
   std::string value = insert.text(0);
   insert.run();
@@ -332,7 +328,7 @@ Request SqliteStore::create_request(const NewRequest& request) {
       " organization_siret, version, created_at, updated_at) VALUES (?1, ?2, ?3, 'draft', ?4, ?5, ?6, 1, ?7, ?7)"
       " RETURNING " +
       std::string(kRequestColumns);
-  const std::int64_t now = unix_now();
+  const std::int64_t now = clock_->now();
   std::lock_guard lock(mutex_);
   sqlite::Transaction transaction(db_, "creating a request");
   std::optional<Request> created;
@@ -391,7 +387,7 @@ WriteResult SqliteStore::write_draft(DraftWrite kind, std::int64_t id, const std
   const bool submitting = kind == DraftWrite::Submit;
   const char* purpose = submitting ? "submitting a request" : "updating a draft";
 
-  const std::int64_t now = unix_now();
+  const std::int64_t now = clock_->now();
   std::lock_guard lock(mutex_);
   sqlite::Transaction transaction(db_, purpose);
   std::optional<Request> current = select_request(id, organization_siret);

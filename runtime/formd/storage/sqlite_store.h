@@ -17,8 +17,9 @@
 // the lock, after which it fails with StorageError.
 //
 // The store makes no tokens: sessions arrive with the digest of a token
-// made by auth/tokens.h. The database file is created 0600 (and an existing
-// one restricted to 0600). Times are unix seconds.
+// made by auth/tokens.h, and reads the time from the Clock it is given. The
+// database file is created 0600 (and an existing one restricted to 0600).
+// Times are unix seconds.
 #pragma once
 
 #include <filesystem>
@@ -26,6 +27,7 @@
 #include <mutex>
 #include <utility>
 
+#include "storage/clock.h"
 #include "storage/repository.h"
 #include "storage/sqlite.h"
 
@@ -36,7 +38,9 @@ class SqliteStore final : public Store {
   // The file name inside the data directory.
   static constexpr const char* kFileName = "formd.sqlite3";
 
-  static std::unique_ptr<SqliteStore> open(const std::filesystem::path& data_dir);
+  // `clock`: what the store reads the time from (a SystemClock when null).
+  static std::unique_ptr<SqliteStore> open(const std::filesystem::path& data_dir,
+                                           std::shared_ptr<const Clock> clock = nullptr);
 
   User upsert_user(const std::string& email, const std::string& name, const std::string& siret) override;
   std::optional<User> find_user(std::int64_t id) override;
@@ -67,7 +71,8 @@ class SqliteStore final : public Store {
  private:
   enum class DraftWrite { Update, Submit };
 
-  explicit SqliteStore(sqlite::Connection db) : db_(std::move(db)) {}
+  SqliteStore(sqlite::Connection db, std::shared_ptr<const Clock> clock)
+      : clock_(std::move(clock)), db_(std::move(db)) {}
 
   // Both expect mutex_ held.
   std::optional<Request> select_request(std::int64_t id, const std::string& organization_siret);
@@ -75,6 +80,7 @@ class SqliteStore final : public Store {
                           std::int64_t expected_version, const std::string& data_json,
                           std::optional<std::int64_t> actor_user_id);
 
+  std::shared_ptr<const Clock> clock_;
   std::mutex mutex_;
   sqlite::Connection db_;  // guarded by mutex_
 };
