@@ -348,7 +348,7 @@ async function main() {
     await clickAndLoad(page, submit());
     await expectPath(page, new RegExp(`^/demandes/${requestId}\\?envoyee=1$`), "after submission");
     await page.getByRole("heading", { name: "Votre demande a été soumise" }).waitFor();
-    assert.equal((await page.locator("main .fr-badge").first().textContent()).trim(), "Soumise");
+    assert.equal((await page.locator("main .fr-badge").first().textContent()).trim(), "En cours d'instruction");
     await shot("submitted");
 
     // ---- Mes demandes --------------------------------------------------------
@@ -357,7 +357,7 @@ async function main() {
     const row = page.locator(`tr[data-formd-request="${requestId}"]`);
     assert.equal(await row.count(), 1, "the request is listed");
     assert.match((await row.textContent()).replace(/\s+/g, " "), /API Pro Santé Connect – Demande libre/);
-    assert.equal((await row.locator(".fr-badge").textContent()).trim(), "Soumise");
+    assert.equal((await row.locator(".fr-badge").textContent()).trim(), "En cours d'instruction");
     await shot("mes-demandes");
 
     // ---- Preview of the form (providers' view) -------------------------------

@@ -938,11 +938,11 @@ describe("formd HTTP", () => {
     const done = await c.get(`/demandes/${id}?envoyee=1`);
     assert.equal(done.status, 200);
     assert.match(done.text, /Votre demande a été soumise/);
-    assert.match(done.text, /Soumise/);
+    assert.match(done.text, /En cours d(&#39;|')instruction/);
     const mine = await c.get("/demandes");
     const row = new RegExp(`<tr data-formd-request="${id}">(.*?)</tr>`, "s").exec(mine.text);
     assert.ok(row, "the request is listed");
-    assert.match(row[1], /Soumise/);
+    assert.match(row[1], /En cours d(&#39;|')instruction/);
     assert.match(row[1], /Consulter/);
 
     // Frozen: steps and summary redirect to the request, posts are refused.

@@ -83,7 +83,7 @@ class Inspector {
     REQUIRE(query.step());
     return query.text(0);
   }
-  void exec(const char* sql) { db_.exec(sql, "modifying (test)"); }
+  void exec(const std::string& sql) { db_.exec(sql.c_str(), "modifying (test)"); }
   sqlite::Connection& connection() { return db_; }
 
  private:
@@ -149,6 +149,7 @@ TEST_CASE("the embedded migrations are numbered from 1 without gaps", "[storage]
   REQUIRE(std::string(migrations[0].name) == "0001_initial.sql");
   REQUIRE(std::string(migrations[1].name) == "0002_hashed_sessions.sql");
   REQUIRE(std::string(migrations[2].name) == "0003_roles.sql");
+  REQUIRE(std::string(migrations[3].name) == "0004_request_states.sql");
 }
 
 TEST_CASE("the database is in WAL mode with foreign keys enforced", "[storage]") {
@@ -635,15 +636,19 @@ TEST_CASE("a failing write rolls back the request and its event together", "[sto
   REQUIRE(store->update_draft(created.id, kSiretA, 1, R"({"a":2})", std::nullopt).outcome == WriteOutcome::Ok);
 }
 
-TEST_CASE("request states have DataPass's spellings", "[storage]") {
-  using formd::storage::request_state_from_string;
-  using formd::storage::to_string;
-  REQUIRE(std::string(to_string(RequestState::Draft)) == "draft");
-  REQUIRE(std::string(to_string(RequestState::Submitted)) == "submitted");
-  REQUIRE(request_state_from_string("draft") == RequestState::Draft);
-  REQUIRE(request_state_from_string("submitted") == RequestState::Submitted);
-  REQUIRE_FALSE(request_state_from_string("Draft"));
-  REQUIRE_FALSE(request_state_from_string(""));
+TEST_CASE("every DataPass state can be stored, nothing else, and rows survive the 0004 rebuild", "[storage]") {
+  TempDir temp;
+  auto store = SqliteStore::open(temp.path());
+  const auto user = store->upsert_user("a@example.fr", "A", kSiretA);
+  const auto created = store->create_request(new_request(user.id, kSiretA));
+  Inspector inspect(temp.db_file());
+  for (const auto state : formd::domain::kAllRequestStates) {
+    const std::string name(formd::domain::to_string(state));
+    inspect.exec("UPDATE authorization_requests SET state = '" + name + "' WHERE id = " + std::to_string(created.id));
+    REQUIRE(store->find_request(created.id, kSiretA)->state == state);
+  }
+  REQUIRE_THROWS(inspect.exec("UPDATE authorization_requests SET state = 'approved'"));
+  REQUIRE(inspect.integer("SELECT COUNT(*) FROM authorization_requests") == 1);
 }
 
 // ---- Concurrency ---------------------------------------------------------------

@@ -41,12 +41,21 @@ std::string date_text(std::int64_t unix_seconds) {
   return buf;
 }
 
+// The applicant's badge, with DataPass's label (LIFECYCLE.md §2.0).
 std::string state_badge(storage::RequestState state) {
+  using S = storage::RequestState;
+  const char* kind = "";
   switch (state) {
-    case storage::RequestState::Draft: return "<p class=\"fr-badge fr-badge--new\">Brouillon</p>";
-    case storage::RequestState::Submitted: return "<p class=\"fr-badge fr-badge--info\">Soumise</p>";
+    case S::Draft: kind = "new"; break;
+    case S::Submitted: kind = "info"; break;
+    case S::ChangesRequested: kind = "warning"; break;
+    case S::Validated: kind = "success"; break;
+    case S::Refused:
+    case S::Revoked: kind = "error"; break;
+    case S::Archived: kind = ""; break;
   }
-  return "";
+  return std::string("<p class=\"fr-badge") + (*kind ? std::string(" fr-badge--") + kind : std::string()) + "\">" +
+         esc(std::string(domain::badge_label(state))) + "</p>";
 }
 
 std::string problems_list(const render::PostResult& posted) {

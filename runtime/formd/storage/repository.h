@@ -26,6 +26,8 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/states.h"
+
 namespace formd::storage {
 
 class StorageError : public std::runtime_error {
@@ -49,12 +51,8 @@ struct Session {
   std::int64_t expires_at = 0;  // unix seconds
 };
 
-// DataPass's states; formd creates drafts and submits them. The instruction
-// states (changes_requested, validated, refused, ...) come with the
-// instruction workflow.
-enum class RequestState { Draft, Submitted };
-[[nodiscard]] const char* to_string(RequestState state);
-[[nodiscard]] std::optional<RequestState> request_state_from_string(std::string_view text);
+// The domain's states (domain/states.h), stored by their DataPass names.
+using RequestState = domain::RequestState;
 
 struct Request {
   std::int64_t id = 0;

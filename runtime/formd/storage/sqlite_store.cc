@@ -132,7 +132,7 @@ Request read_request(const Statement& row) {
   request.definition_id = row.text(2);
   request.definition_hash = row.text(3);
   const std::string state = row.text(4);
-  const auto parsed = request_state_from_string(state);
+  const auto parsed = domain::parse_request_state(state);
   // The CHECK constraint makes this a corrupt or foreign database.
   if (!parsed) throw StorageError("request " + std::to_string(request.id) + " has an unknown state '" + state + "'");
   request.state = *parsed;
