@@ -150,6 +150,7 @@ TEST_CASE("the embedded migrations are numbered from 1 without gaps", "[storage]
   REQUIRE(std::string(migrations[1].name) == "0002_hashed_sessions.sql");
   REQUIRE(std::string(migrations[2].name) == "0003_roles.sql");
   REQUIRE(std::string(migrations[3].name) == "0004_request_states.sql");
+  REQUIRE(std::string(migrations[4].name) == "0005_instruction.sql");
 }
 
 TEST_CASE("the database is in WAL mode with foreign keys enforced", "[storage]") {
@@ -602,7 +603,7 @@ TEST_CASE("every request write records its event in the same transaction", "[sto
 
   Inspector inspect(temp.db_file());
   sqlite::Statement events(inspect.connection(),
-                           "SELECT request_id, kind, user_id, created_at FROM authorization_request_events ORDER BY id",
+                           "SELECT request_id, name, user_id, created_at FROM authorization_request_events ORDER BY id",
                            "reading events (test)");
   std::vector<std::string> kinds;
   std::vector<std::optional<std::int64_t>> actors;
@@ -612,7 +613,7 @@ TEST_CASE("every request write records its event in the same transaction", "[sto
     kinds.push_back(events.text(1));
     actors.push_back(events.optional_int64(2));
   }
-  REQUIRE(kinds == std::vector<std::string>{"created", "updated", "submitted"});
+  REQUIRE(kinds == std::vector<std::string>{"create", "update", "submit"});
   REQUIRE(actors == std::vector<std::optional<std::int64_t>>{user.id, std::nullopt, std::nullopt});
 }
 
@@ -649,6 +650,150 @@ TEST_CASE("every DataPass state can be stored, nothing else, and rows survive th
   }
   REQUIRE_THROWS(inspect.exec("UPDATE authorization_requests SET state = 'approved'"));
   REQUIRE(inspect.integer("SELECT COUNT(*) FROM authorization_requests") == 1);
+}
+
+// ---- Instruction: one state change, one transaction ----------------------------
+
+namespace {
+
+using formd::storage::StateChange;
+using S = formd::domain::RequestState;
+
+StateChange approve(const formd::storage::Request& r, std::int64_t instructor) {
+  StateChange c;
+  c.request_id = r.id;
+  c.expected_version = r.version;
+  c.from = r.state;
+  c.to = S::Validated;
+  c.event = "approve";
+  c.actor_user_id = instructor;
+  c.issue_habilitation = true;
+  c.outbox = {{"email", R"({"to":["a@example.fr"],"template":"approve"})"}};
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("approving writes the state, a habilitation, the event and the outbox together", "[storage]") {
+  TempDir temp;
+  auto clock = std::make_shared<formd::storage::ManualClock>(1'800'000'000);
+  auto store = SqliteStore::open(temp.path(), clock);
+  const auto applicant = store->upsert_user("a@example.fr", "A", kSiretA);
+  const auto instructor = store->ensure_user("i@example.fr");
+  auto r = store->create_request(new_request(applicant.id, kSiretA, R"({"intitule":"V1"})"));
+  r = *store->submit(r.id, kSiretA, 1, r.data_json, applicant.id).request;
+  REQUIRE(r.state == S::Submitted);
+
+  clock->advance(60);
+  const auto result = store->change_state(approve(r, instructor.id));
+  REQUIRE(result.outcome == WriteOutcome::Ok);
+  REQUIRE(result.request->state == S::Validated);
+  REQUIRE(result.request->version == r.version + 1);
+  REQUIRE(result.habilitation);
+  CHECK(result.habilitation->state == formd::domain::HabilitationState::Active);
+  CHECK(result.habilitation->data_json == R"({"intitule":"V1"})");
+  CHECK(result.habilitation->created_at == 1'800'000'060);
+  CHECK(store->find_habilitation(result.habilitation->id)->request_id == r.id);
+
+  const auto events = store->events_of(r.id);
+  REQUIRE(events.size() == 3);  // newest first
+  CHECK(events[0].name == "approve");
+  CHECK(events[0].user_id == instructor.id);
+  CHECK(events[0].habilitation_id == result.habilitation->id);
+  CHECK(events[1].name == "submit");
+  CHECK(events[2].name == "create");
+
+  const auto due = store->due_outbox(10);
+  REQUIRE(due.size() == 1);
+  CHECK(due[0].payload_json == R"({"to":["a@example.fr"],"template":"approve"})");
+  store->mark_outbox_sent(due[0].id);
+  CHECK(store->due_outbox(10).empty());
+}
+
+TEST_CASE("a refused state change writes nothing at all", "[storage]") {
+  TempDir temp;
+  auto store = SqliteStore::open(temp.path());
+  const auto applicant = store->upsert_user("a@example.fr", "A", kSiretA);
+  auto r = store->create_request(new_request(applicant.id, kSiretA));
+  r = *store->submit(r.id, kSiretA, 1, r.data_json, applicant.id).request;
+  Inspector inspect(temp.db_file());
+  auto count = [&] {
+    return std::to_string(inspect.integer("SELECT COUNT(*) FROM authorization_request_events")) + "/" +
+           std::to_string(inspect.integer("SELECT COUNT(*) FROM habilitations")) + "/" +
+           std::to_string(inspect.integer("SELECT COUNT(*) FROM outbox")) + "/" +
+           std::to_string(inspect.integer("SELECT version FROM authorization_requests"));
+  };
+  const std::string before = count();
+
+  auto stale = approve(r, applicant.id);
+  stale.expected_version = r.version - 1;
+  CHECK(store->change_state(stale).outcome == WriteOutcome::Stale);
+  auto wrong = approve(r, applicant.id);
+  wrong.from = S::Draft;
+  CHECK(store->change_state(wrong).outcome == WriteOutcome::WrongState);
+  auto missing = approve(r, applicant.id);
+  missing.request_id = 424242;
+  CHECK(store->change_state(missing).outcome == WriteOutcome::NotFound);
+  // A failure in the middle (an outbox payload that is not JSON) rolls back the state and the habilitation.
+  auto broken = approve(r, applicant.id);
+  broken.outbox.push_back({"email", "not json"});
+  CHECK_THROWS_AS(store->change_state(broken), StorageError);
+  CHECK(count() == before);
+  CHECK(store->find_request_by_id(r.id)->state == S::Submitted);
+}
+
+TEST_CASE("an approved update makes the earlier habilitations obsolete, and reasons are kept", "[storage]") {
+  TempDir temp;
+  auto store = SqliteStore::open(temp.path());
+  const auto applicant = store->upsert_user("a@example.fr", "A", kSiretA);
+  auto r = store->create_request(new_request(applicant.id, kSiretA));
+  r = *store->submit(r.id, kSiretA, 1, r.data_json, applicant.id).request;
+  const auto first = store->change_state(approve(r, applicant.id));
+  r = *first.request;
+  // Reopened (back to draft), resubmitted with new data, changes asked, then approved again.
+  StateChange reopen{r.id, r.version, S::Validated, S::Draft, "reopen", applicant.id};
+  r = *store->change_state(reopen).request;
+  StateChange resubmit{r.id, r.version, S::Draft, S::Submitted, "submit", applicant.id};
+  resubmit.data_json = R"({"a":2})";
+  resubmit.changes_json = R"([{"field":"a","label":"A","from":1,"to":2}])";
+  r = *store->change_state(resubmit).request;
+  CHECK(r.data_json == R"({"a":2})");
+  StateChange changes{r.id, r.version, S::Submitted, S::ChangesRequested, "request_changes", applicant.id};
+  changes.reason = "Précisez le cadre juridique.";
+  r = *store->change_state(changes).request;
+  const auto second = store->change_state(approve(r, applicant.id));
+  REQUIRE(second.outcome == WriteOutcome::Ok);
+
+  const auto habilitations = store->habilitations_of(r.id);
+  REQUIRE(habilitations.size() == 2);
+  CHECK(habilitations[0].state == formd::domain::HabilitationState::Obsolete);
+  CHECK(habilitations[0].data_json == R"({"a":1})");  // the old data stays
+  CHECK(habilitations[1].state == formd::domain::HabilitationState::Active);
+  CHECK(habilitations[1].data_json == R"({"a":2})");
+  const auto events = store->events_of(r.id);
+  CHECK(events[1].name == "request_changes");
+  CHECK(events[1].reason == "Précisez le cadre juridique.");
+  CHECK(events[2].changes_json == R"([{"field":"a","label":"A","from":1,"to":2}])");
+}
+
+TEST_CASE("outbox messages wait for their next attempt and can be given up", "[storage]") {
+  TempDir temp;
+  auto clock = std::make_shared<formd::storage::ManualClock>(1'800'000'000);
+  auto store = SqliteStore::open(temp.path(), clock);
+  const auto applicant = store->upsert_user("a@example.fr", "A", kSiretA);
+  auto r = store->create_request(new_request(applicant.id, kSiretA));
+  r = *store->submit(r.id, kSiretA, 1, r.data_json, applicant.id).request;
+  store->change_state(approve(r, applicant.id));
+  const auto due = store->due_outbox(10);
+  REQUIRE(due.size() == 1);
+  store->mark_outbox_failed(due[0].id, clock->now() + 30);
+  CHECK(store->due_outbox(10).empty());
+  clock->advance(30);
+  REQUIRE(store->due_outbox(10).size() == 1);
+  CHECK(store->due_outbox(10)[0].attempts == 1);
+  store->mark_outbox_failed(due[0].id, std::nullopt);
+  clock->advance(3600);
+  CHECK(store->due_outbox(10).empty());
 }
 
 // ---- Concurrency ---------------------------------------------------------------
@@ -691,7 +836,7 @@ TEST_CASE("concurrent updates of one version: exactly one wins, the others are S
   REQUIRE(found->version == 2);
   REQUIRE(found->data_json == R"({"writer":)" + std::to_string(winner) + "}");
   Inspector inspect(temp.db_file());
-  REQUIRE(inspect.integer("SELECT COUNT(*) FROM authorization_request_events WHERE kind = 'updated'") == 1);
+  REQUIRE(inspect.integer("SELECT COUNT(*) FROM authorization_request_events WHERE name = 'update'") == 1);
 }
 
 TEST_CASE("two stores on one file (two processes) also let exactly one update win", "[storage]") {

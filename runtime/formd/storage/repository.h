@@ -147,8 +147,93 @@ class RequestRepository {
   virtual std::vector<Request> list_requests(const std::string& organization_siret) = 0;
 };
 
+// ---- Instruction: state changes, habilitations, history, outbox ----------
+
+struct Habilitation {
+  std::int64_t id = 0;  // shown as H<id>
+  std::int64_t request_id = 0;
+  domain::HabilitationState state = domain::HabilitationState::Active;
+  std::string data_json;  // the request's data when it was approved
+  std::string form_uid, definition_id, definition_hash;
+  std::int64_t applicant_user_id = 0;
+  std::string organization_siret;
+  std::int64_t created_at = 0;
+};
+
+struct RequestEvent {
+  std::int64_t id = 0;
+  std::string name;  // DataPass's: create, update, submit, approve, refuse, request_changes, …
+  std::optional<std::int64_t> user_id;
+  std::optional<std::string> reason;
+  std::optional<std::string> changes_json;  // [{field, label, from, to}] on a resubmission
+  std::optional<std::int64_t> habilitation_id;
+  std::int64_t created_at = 0;
+};
+
+struct OutboxMessage {
+  std::string kind = "email";
+  std::string payload_json;
+};
+
+struct OutboxEntry {
+  std::int64_t id = 0;
+  std::string kind;
+  std::string payload_json;
+  int attempts = 0;
+};
+
+// A change of state the domain decided (domain::next_state): the store
+// applies it as one unit — the request's state (and data, when given), its
+// history event, the habilitation an approval issues and the outbox messages
+// — or not at all.
+struct StateChange {
+  std::int64_t request_id = 0;
+  std::int64_t expected_version = 0;
+  RequestState from = RequestState::Draft;  // what the domain decided from
+  RequestState to = RequestState::Draft;
+  std::string event;  // DataPass's event name (domain::to_string(Event))
+  std::optional<std::int64_t> actor_user_id;
+  std::optional<std::string> reason;
+  std::optional<std::string> data_json;     // new data, e.g. a resubmission
+  std::optional<std::string> changes_json;  // its changelog
+  // Issue a habilitation: an active snapshot of the request's data; the
+  // request's earlier active habilitations become obsolete.
+  bool issue_habilitation = false;
+  std::vector<OutboxMessage> outbox;
+};
+
+struct StateChangeResult {
+  WriteOutcome outcome = WriteOutcome::Ok;
+  std::optional<Request> request;            // after the change (Ok), or as it is (Stale, WrongState)
+  std::optional<Habilitation> habilitation;  // the one issued, if any
+};
+
+class InstructionRepository {
+ public:
+  virtual ~InstructionRepository() = default;
+  // NotFound: no such request; WrongState: it is no longer in `from`;
+  // Stale: another write came first (version). Nothing is written then.
+  virtual StateChangeResult change_state(const StateChange& change) = 0;
+  // Without an organisation filter: for callers that ask the policy first.
+  virtual std::optional<Request> find_request_by_id(std::int64_t id) = 0;
+  virtual std::optional<Habilitation> find_habilitation(std::int64_t id) = 0;
+  // Oldest first.
+  virtual std::vector<Habilitation> habilitations_of(std::int64_t request_id) = 0;
+  // Newest first.
+  virtual std::vector<RequestEvent> events_of(std::int64_t request_id) = 0;
+  // Messages due at `now`, oldest first, at most `limit`.
+  virtual std::vector<OutboxEntry> due_outbox(std::size_t limit) = 0;
+  virtual void mark_outbox_sent(std::int64_t id) = 0;
+  // Another attempt at `next_attempt_at`, or (nullopt) given up.
+  virtual void mark_outbox_failed(std::int64_t id, std::optional<std::int64_t> next_attempt_at) = 0;
+};
+
 // One store implements all three (one database, one transaction scope).
-class Store : public UserRepository, public SessionRepository, public RequestRepository, public RoleRepository {
+class Store : public UserRepository,
+              public SessionRepository,
+              public RequestRepository,
+              public RoleRepository,
+              public InstructionRepository {
  public:
   // The schema version after migrations (for /healthz).
   [[nodiscard]] virtual int schema_version() = 0;

@@ -156,13 +156,39 @@ std::optional<Row> returned_row(Statement& statement, Read read) {
   return row;
 }
 
-void insert_event(sqlite::Connection& db, std::int64_t request_id, const char* kind, std::optional<std::int64_t> user_id,
+void insert_event(sqlite::Connection& db, std::int64_t request_id, std::string_view name, std::optional<std::int64_t> user_id,
                   std::int64_t now) {
   Statement insert(db,
-                   "INSERT INTO authorization_request_events (request_id, kind, user_id, created_at)"
+                   "INSERT INTO authorization_request_events (request_id, name, user_id, created_at)"
                    " VALUES (?, ?, ?, ?)",
                    "recording a request event");
-  insert.bind_all(request_id, kind, user_id, now).run();
+  insert.bind_all(request_id, name, user_id, now).run();
+}
+
+constexpr const char* kHabilitationColumns =
+    "id, request_id, state, data, form_uid, definition_id, definition_hash, applicant_user_id, organization_siret, created_at";
+
+Habilitation read_habilitation(const Statement& row) {
+  Habilitation h;
+  h.id = row.int64(0);
+  h.request_id = row.int64(1);
+  const std::string state = row.text(2);
+  const auto parsed = domain::parse_habilitation_state(state);
+  if (!parsed) throw StorageError("habilitation " + std::to_string(h.id) + " has an unknown state '" + state + "'");
+  h.state = *parsed;
+  h.data_json = row.text(3);
+  h.form_uid = row.text(4);
+  h.definition_id = row.text(5);
+  h.definition_hash = row.text(6);
+  h.applicant_user_id = row.int64(7);
+  h.organization_siret = row.text(8);
+  h.created_at = row.int64(9);
+  return h;
+}
+
+std::optional<std::string> optional_text(const Statement& row, int column) {
+  if (row.is_null(column)) return std::nullopt;
+  return row.text(column);
 }
 
 
@@ -339,7 +365,7 @@ Request SqliteStore::create_request(const NewRequest& request) {
     created = returned_row<Request>(insert, read_request);
   }
   if (!created) throw StorageError("creating a request returned no row");
-  insert_event(db_, created->id, "created", request.user_id, now);
+  insert_event(db_, created->id, "create", request.user_id, now);
   transaction.commit();
   return *created;
 }
@@ -404,7 +430,7 @@ WriteResult SqliteStore::write_draft(DraftWrite kind, std::int64_t id, const std
   // Unreachable while the transaction holds the write lock; answered as
   // the caller would understand it rather than as a failure.
   if (!written) return {WriteOutcome::Stale, std::move(current)};
-  insert_event(db_, id, submitting ? "submitted" : "updated", actor_user_id, now);
+  insert_event(db_, id, submitting ? "submit" : "update", actor_user_id, now);
   transaction.commit();
   return {WriteOutcome::Ok, std::move(written)};
 }
@@ -418,6 +444,155 @@ std::vector<Request> SqliteStore::list_requests(const std::string& organization_
   std::vector<Request> requests;
   while (query.step()) requests.push_back(read_request(query));
   return requests;
+}
+
+// ---- Instruction --------------------------------------------------------------
+
+std::optional<Request> SqliteStore::find_request_by_id(std::int64_t id) {
+  static const std::string sql = "SELECT " + std::string(kRequestColumns) + " FROM authorization_requests WHERE id = ?";
+  std::lock_guard lock(mutex_);
+  Statement query(db_, sql, "reading a request");
+  query.bind_all(id);
+  if (!query.step()) return std::nullopt;
+  return read_request(query);
+}
+
+// One BEGIN IMMEDIATE transaction: checked, then every write of the change,
+// then committed; any failure rolls all of it back (Transaction's destructor).
+StateChangeResult SqliteStore::change_state(const StateChange& change) {
+  static const std::string select_sql =
+      "SELECT " + std::string(kRequestColumns) + " FROM authorization_requests WHERE id = ?";
+  static const std::string update_sql =
+      "UPDATE authorization_requests SET state = ?1, data = coalesce(?2, data), version = version + 1, updated_at = ?3,"
+      " submitted_at = CASE WHEN ?1 = 'submitted' THEN ?3 ELSE submitted_at END"
+      " WHERE id = ?4 AND version = ?5 AND state = ?6 RETURNING " +
+      std::string(kRequestColumns);
+  static const std::string insert_habilitation_sql =
+      "INSERT INTO habilitations (request_id, state, data, form_uid, definition_id, definition_hash, applicant_user_id,"
+      " organization_siret, created_at) VALUES (?, 'active', ?, ?, ?, ?, ?, ?, ?) RETURNING " +
+      std::string(kHabilitationColumns);
+  const char* purpose = "changing the state of a request";
+  const std::int64_t now = clock_->now();
+  std::lock_guard lock(mutex_);
+  sqlite::Transaction transaction(db_, purpose);
+
+  std::optional<Request> current;
+  {
+    Statement query(db_, select_sql, purpose);
+    query.bind_all(change.request_id);
+    if (query.step()) current = read_request(query);
+  }
+  if (!current) return {WriteOutcome::NotFound, std::nullopt, std::nullopt};
+  if (current->state != change.from) return {WriteOutcome::WrongState, std::move(current), std::nullopt};
+  if (current->version != change.expected_version) return {WriteOutcome::Stale, std::move(current), std::nullopt};
+
+  std::optional<Request> written;
+  {
+    Statement update(db_, update_sql, purpose);
+    update.bind(1, domain::to_string(change.to));
+    if (change.data_json) update.bind(2, std::string_view(*change.data_json));
+    update.bind(3, now).bind(4, change.request_id).bind(5, change.expected_version).bind(6, domain::to_string(change.from));
+    written = returned_row<Request>(update, read_request);
+  }
+  if (!written) return {WriteOutcome::Stale, std::move(current), std::nullopt};
+
+  std::optional<Habilitation> issued;
+  if (change.issue_habilitation) {
+    Statement deprecate(db_, "UPDATE habilitations SET state = 'obsolete' WHERE request_id = ? AND state = 'active'",
+                        purpose);
+    deprecate.bind_all(change.request_id).run();
+    Statement insert(db_, insert_habilitation_sql, purpose);
+    insert.bind_all(written->id, written->data_json, written->form_uid, written->definition_id, written->definition_hash,
+                    written->user_id, written->organization_siret, now);
+    issued = returned_row<Habilitation>(insert, read_habilitation);
+    if (!issued) throw StorageError("issuing a habilitation returned no row");
+  }
+  {
+    Statement event(db_,
+                    "INSERT INTO authorization_request_events (request_id, name, user_id, reason, changes, habilitation_id,"
+                    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    purpose);
+    event.bind(1, change.request_id).bind(2, std::string_view(change.event)).bind(3, change.actor_user_id);
+    if (change.reason) event.bind(4, std::string_view(*change.reason));
+    if (change.changes_json) event.bind(5, std::string_view(*change.changes_json));
+    event.bind(6, issued ? std::optional<std::int64_t>(issued->id) : std::nullopt).bind(7, now);
+    event.run();
+  }
+  for (const auto& message : change.outbox) {
+    Statement queue(db_, "INSERT INTO outbox (kind, payload, created_at, next_attempt_at) VALUES (?, ?, ?, ?)", purpose);
+    queue.bind_all(message.kind, message.payload_json, now, now).run();
+  }
+  transaction.commit();
+  return {WriteOutcome::Ok, std::move(written), std::move(issued)};
+}
+
+std::optional<Habilitation> SqliteStore::find_habilitation(std::int64_t id) {
+  static const std::string sql = "SELECT " + std::string(kHabilitationColumns) + " FROM habilitations WHERE id = ?";
+  std::lock_guard lock(mutex_);
+  Statement query(db_, sql, "reading a habilitation");
+  query.bind_all(id);
+  if (!query.step()) return std::nullopt;
+  return read_habilitation(query);
+}
+
+std::vector<Habilitation> SqliteStore::habilitations_of(std::int64_t request_id) {
+  static const std::string sql =
+      "SELECT " + std::string(kHabilitationColumns) + " FROM habilitations WHERE request_id = ? ORDER BY id";
+  std::lock_guard lock(mutex_);
+  Statement query(db_, sql, "listing habilitations");
+  query.bind_all(request_id);
+  std::vector<Habilitation> out;
+  while (query.step()) out.push_back(read_habilitation(query));
+  return out;
+}
+
+std::vector<RequestEvent> SqliteStore::events_of(std::int64_t request_id) {
+  std::lock_guard lock(mutex_);
+  Statement query(db_,
+                  "SELECT id, name, user_id, reason, changes, habilitation_id, created_at FROM authorization_request_events"
+                  " WHERE request_id = ? ORDER BY id DESC",
+                  "reading a request's history");
+  query.bind_all(request_id);
+  std::vector<RequestEvent> out;
+  while (query.step()) {
+    out.push_back(RequestEvent{query.int64(0), query.text(1), query.optional_int64(2), optional_text(query, 3),
+                               optional_text(query, 4), query.optional_int64(5), query.int64(6)});
+  }
+  return out;
+}
+
+std::vector<OutboxEntry> SqliteStore::due_outbox(std::size_t limit) {
+  std::lock_guard lock(mutex_);
+  Statement query(db_,
+                  "SELECT id, kind, payload, attempts FROM outbox WHERE sent_at IS NULL AND abandoned_at IS NULL"
+                  " AND next_attempt_at <= ? ORDER BY id LIMIT ?",
+                  "reading the outbox");
+  query.bind_all(clock_->now(), static_cast<std::int64_t>(limit));
+  std::vector<OutboxEntry> out;
+  while (query.step()) {
+    out.push_back(OutboxEntry{query.int64(0), query.text(1), query.text(2), static_cast<int>(query.int64(3))});
+  }
+  return out;
+}
+
+void SqliteStore::mark_outbox_sent(std::int64_t id) {
+  std::lock_guard lock(mutex_);
+  Statement update(db_, "UPDATE outbox SET sent_at = ?, attempts = attempts + 1 WHERE id = ? AND sent_at IS NULL",
+                   "marking an outbox message sent");
+  update.bind_all(clock_->now(), id).run();
+}
+
+void SqliteStore::mark_outbox_failed(std::int64_t id, std::optional<std::int64_t> next_attempt_at) {
+  std::lock_guard lock(mutex_);
+  if (next_attempt_at) {
+    Statement update(db_, "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?",
+                     "rescheduling an outbox message");
+    update.bind_all(*next_attempt_at, id).run();
+  } else {
+    Statement update(db_, "UPDATE outbox SET attempts = attempts + 1, abandoned_at = ? WHERE id = ?",
+                     "abandoning an outbox message");
+    update.bind_all(clock_->now(), id).run();
+  }
 }
 
 }  // namespace formd::storage

@@ -66,6 +66,15 @@ class SqliteStore final : public Store {
                      const std::string& data_json, std::optional<std::int64_t> actor_user_id) override;
   std::vector<Request> list_requests(const std::string& organization_siret) override;
 
+  StateChangeResult change_state(const StateChange& change) override;
+  std::optional<Request> find_request_by_id(std::int64_t id) override;
+  std::optional<Habilitation> find_habilitation(std::int64_t id) override;
+  std::vector<Habilitation> habilitations_of(std::int64_t request_id) override;
+  std::vector<RequestEvent> events_of(std::int64_t request_id) override;
+  std::vector<OutboxEntry> due_outbox(std::size_t limit) override;
+  void mark_outbox_sent(std::int64_t id) override;
+  void mark_outbox_failed(std::int64_t id, std::optional<std::int64_t> next_attempt_at) override;
+
   int schema_version() override;
 
  private:
