@@ -37,6 +37,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "app/instruction.h"
 #include "catalog/catalog_source.h"
 #include "http/router.h"
 #include "http/strict_server.h"
@@ -136,6 +137,7 @@ class App {
   catalog::CatalogSource& catalogs_;
   storage::Store& store_;
   AppOptions options_;
+  app::Instruction instruction_;
   std::unique_ptr<http::Router> router_;
   std::string login_form_key_;  // signs the login form's CSRF tokens (a server secret)
 };

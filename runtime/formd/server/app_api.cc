@@ -34,6 +34,18 @@ void send_invalid_request(httplib::Response& res, const std::vector<formc::rt::E
                               {"error_count", errors.size()}}}});
 }
 
+Json habilitation_json(const storage::Habilitation& h) {
+  Json data = Json::parse(h.data_json, nullptr, false);
+  if (!data.is_object()) data = Json::object();
+  return {{"id", h.id},
+          {"request_id", h.request_id},
+          {"state", std::string(domain::to_string(h.state))},
+          {"data", std::move(data)},
+          {"form_uid", h.form_uid},
+          {"definition_id", h.definition_id},
+          {"created_at", h.created_at}};
+}
+
 Json request_json(const storage::Request& r) {
   Json data = Json::parse(r.data_json, nullptr, false);
   if (!data.is_object()) data = Json::object();
@@ -48,6 +60,18 @@ Json request_json(const storage::Request& r) {
           {"updated_at", r.updated_at},
           {"submitted_at", r.submitted_at ? Json(*r.submitted_at) : Json(nullptr)},
           {"links", {{"self", "/api/v1/requests/" + std::to_string(r.id)}, {"html", "/demandes/" + std::to_string(r.id)}}}};
+}
+
+// request_json() with what instruction adds: the applicant and the habilitations.
+Json full_request_json(const storage::Request& r, storage::Store& store) {
+  Json out = request_json(r);
+  if (const auto applicant = store.find_user(r.user_id)) {
+    out["applicant"] = {{"email", applicant->email}, {"name", applicant->name}};
+  }
+  Json habilitations = Json::array();
+  for (const auto& h : store.habilitations_of(r.id)) habilitations.push_back(habilitation_json(h));
+  out["habilitations"] = std::move(habilitations);
+  return out;
 }
 
 // Parses a JSON body (bounded depth, UTF-8, finite numbers), answering 415 / 400 itself.
@@ -234,10 +258,15 @@ void App::install_api(http::Router& router) {
     const Caller caller = identify(req);
     if (!check_api_identity(req, res, caller, false)) return;
     const auto id = parse_id(req.matches[1].str());
-    const auto found = id ? store_.find_request(*id, caller.user->organization_siret) : std::nullopt;
-    if (!found) return http::send_json_error(res, 404, "Demande introuvable.");
+    const auto found = id ? store_.find_request_by_id(*id) : std::nullopt;
+    const auto catalog = catalogs_.current();
+    // Its organisation, and the instructors and reporters of its definition (the policy).
+    if (!found || domain::can(app::actor_of(*caller.user, store_), domain::Action::View,
+                              app::view_of(*found, *catalog, store_)) != domain::Verdict::Allowed) {
+      return http::send_json_error(res, 404, "Demande introuvable.");
+    }
     res.set_header("ETag", "\"" + std::to_string(found->version) + "\"");
-    http::send_json(res, 200, request_json(*found));
+    http::send_json(res, 200, full_request_json(*found, store_));
   });
 
   auto write = [this](const httplib::Request& req, httplib::Response& res, bool submit) {
@@ -255,7 +284,7 @@ void App::install_api(http::Router& router) {
     const auto catalog = catalogs_.current();
     const auto* entry = catalog->find_form(found->form_uid);
     if (!entry) return http::send_json_error(res, 410, "Le formulaire de cette demande n’est plus proposé.");
-    if (found->state != storage::RequestState::Draft) {
+    if (found->state != storage::RequestState::Draft && found->state != storage::RequestState::ChangesRequested) {
       return http::send_json_error(res, 409, "La demande n’est plus un brouillon.", {{"request", request_json(*found)}});
     }
     Json data = Json::parse(found->data_json, nullptr, false);
@@ -284,6 +313,95 @@ void App::install_api(http::Router& router) {
     }
   };
   router.patch(R"(/api/v1/requests/(\d{1,18}))", [write](const httplib::Request& req, httplib::Response& res) { write(req, res, false); });
+
+  // ---- Instruction (issue 9) ----------------------------------------------------
+  // POST /api/v1/requests/{id}/approve {"message"?} | refuse {"reason"} |
+  // request_changes {"reason"} | archive: the policy and the lifecycle decide
+  // (404 / 403 / 409 / 422), the store commits state, history, habilitation
+  // and emails together.
+  router.post(R"(/api/v1/requests/(\d{1,18})/(approve|refuse|request_changes|archive))",
+              [this](const httplib::Request& req, httplib::Response& res) {
+    const Caller caller = identify(req);
+    if (!check_api_identity(req, res, caller, true)) return;
+    const std::string verb = req.matches[2].str();
+    Json body = Json::object();
+    if (!req.body.empty() || verb != "archive") {
+      const auto parsed = read_json_body(req, res);
+      if (!parsed) return;
+      body = *parsed;
+    }
+    const bool keys_ok = verb == "approve"   ? only_keys(body, {"message"}, res)
+                         : verb == "archive" ? only_keys(body, {}, res)
+                                             : only_keys(body, {"reason"}, res);
+    if (!keys_ok) return;
+    auto text = [&](const char* key) -> std::optional<std::string> {
+      if (!body.contains(key) || !body[key].is_string()) return std::nullopt;
+      return body[key].get<std::string>();
+    };
+    const auto id = parse_id(req.matches[1].str());
+    if (!id) return http::send_json_error(res, 404, "Demande introuvable.");
+    const auto actor = app::actor_of(*caller.user, store_);
+    app::Outcome outcome;
+    if (verb == "approve") outcome = instruction_.approve(actor, *id, text("message"));
+    else if (verb == "refuse") outcome = instruction_.refuse(actor, *id, text("reason").value_or(""));
+    else if (verb == "request_changes") outcome = instruction_.request_changes(actor, *id, text("reason").value_or(""));
+    else outcome = instruction_.archive(actor, *id);
+    using Kind = app::Outcome::Kind;
+    switch (outcome.kind) {
+      case Kind::Ok: {
+        Json out = full_request_json(*outcome.request, store_);
+        if (outcome.habilitation) out["habilitation"] = habilitation_json(*outcome.habilitation);
+        return http::send_json(res, 200, out);
+      }
+      case Kind::NotFound: return http::send_json_error(res, 404, outcome.message);
+      case Kind::Forbidden: return http::send_json_error(res, 403, outcome.message);
+      case Kind::WrongState:
+      case Kind::Stale: return http::send_json_error(res, 409, outcome.message);
+      case Kind::Invalid: return http::send_json_error(res, 422, outcome.message);
+    }
+  });
+
+  // The request's history, newest first.
+  router.get(R"(/api/v1/requests/(\d{1,18})/events)", [this](const httplib::Request& req, httplib::Response& res) {
+    const Caller caller = identify(req);
+    if (!check_api_identity(req, res, caller, false)) return;
+    const auto id = parse_id(req.matches[1].str());
+    const auto found = id ? store_.find_request_by_id(*id) : std::nullopt;
+    const auto catalog = catalogs_.current();
+    if (!found || domain::can(app::actor_of(*caller.user, store_), domain::Action::View,
+                              app::view_of(*found, *catalog, store_)) != domain::Verdict::Allowed) {
+      return http::send_json_error(res, 404, "Demande introuvable.");
+    }
+    Json events = Json::array();
+    for (const auto& e : store_.events_of(*id)) {
+      Json changes = e.changes_json ? Json::parse(*e.changes_json, nullptr, false) : Json(nullptr);
+      std::string actor_email;
+      if (e.user_id) {
+        if (const auto u = store_.find_user(*e.user_id)) actor_email = u->email;
+      }
+      events.push_back({{"name", e.name},
+                        {"actor_email", e.user_id ? Json(actor_email) : Json(nullptr)},
+                        {"created_at", e.created_at},
+                        {"reason", e.reason ? Json(*e.reason) : Json(nullptr)},
+                        {"changes", changes.is_discarded() ? Json(nullptr) : changes},
+                        {"habilitation_id", e.habilitation_id ? Json(*e.habilitation_id) : Json(nullptr)}});
+    }
+    http::send_json(res, 200, events);
+  });
+
+  router.get(R"(/api/v1/habilitations/(\d{1,18}))", [this](const httplib::Request& req, httplib::Response& res) {
+    const Caller caller = identify(req);
+    if (!check_api_identity(req, res, caller, false)) return;
+    const auto id = parse_id(req.matches[1].str());
+    const auto habilitation = id ? store_.find_habilitation(*id) : std::nullopt;
+    const auto request = habilitation ? store_.find_request_by_id(habilitation->request_id) : std::nullopt;
+    const auto catalog = catalogs_.current();
+    if (!request || domain::can(app::actor_of(*caller.user, store_), domain::Action::View,
+                                app::view_of(*request, *catalog, store_)) != domain::Verdict::Allowed) {
+      return http::send_json_error(res, 404, "Habilitation introuvable.");
+    }
+    http::send_json(res, 200, habilitation_json(*habilitation));
+  });
   router.post(R"(/api/v1/requests/(\d{1,18})/submit)", [write](const httplib::Request& req, httplib::Response& res) { write(req, res, true); });
 }
 

@@ -134,13 +134,15 @@ class RequestRepository {
   virtual Request create_request(const NewRequest& request) = 0;
   // Not found unless the request belongs to `organization_siret`.
   virtual std::optional<Request> find_request(std::int64_t id, const std::string& organization_siret) = 0;
-  // Replaces the data of a draft whose version is `expected_version`.
+  // Replaces the data of a draft (or of a request whose changes were asked
+  // for) whose version is `expected_version`.
   // `actor_user_id` is who writes (any member of the organisation may): it
   // is recorded in the request's event history (unset: a system write).
   virtual WriteResult update_draft(std::int64_t id, const std::string& organization_siret,
                                    std::int64_t expected_version, const std::string& data_json,
                                    std::optional<std::int64_t> actor_user_id) = 0;
-  // Moves a draft to Submitted, storing its final data, if its version is `expected_version`.
+  // Moves a draft (or a request whose changes were asked for) to Submitted,
+  // storing its final data, if its version is `expected_version`.
   virtual WriteResult submit(std::int64_t id, const std::string& organization_siret, std::int64_t expected_version,
                              const std::string& data_json, std::optional<std::int64_t> actor_user_id) = 0;
   // The organisation's requests (the user's own among them), newest first.

@@ -404,11 +404,11 @@ WriteResult SqliteStore::write_draft(DraftWrite kind, std::int64_t id, const std
                                      std::optional<std::int64_t> actor_user_id) {
   static const std::string update_sql =
       "UPDATE authorization_requests SET data = ?1, version = version + 1, updated_at = ?2"
-      " WHERE id = ?3 AND version = ?4 AND state = 'draft' RETURNING " +
+      " WHERE id = ?3 AND version = ?4 AND state IN ('draft', 'changes_requested') RETURNING " +
       std::string(kRequestColumns);
   static const std::string submit_sql =
       "UPDATE authorization_requests SET data = ?1, version = version + 1, updated_at = ?2, state = 'submitted',"
-      " submitted_at = ?2 WHERE id = ?3 AND version = ?4 AND state = 'draft' RETURNING " +
+      " submitted_at = ?2 WHERE id = ?3 AND version = ?4 AND state IN ('draft', 'changes_requested') RETURNING " +
       std::string(kRequestColumns);
   const bool submitting = kind == DraftWrite::Submit;
   const char* purpose = submitting ? "submitting a request" : "updating a draft";
@@ -418,7 +418,10 @@ WriteResult SqliteStore::write_draft(DraftWrite kind, std::int64_t id, const std
   sqlite::Transaction transaction(db_, purpose);
   std::optional<Request> current = select_request(id, organization_siret);
   if (!current) return {WriteOutcome::NotFound, std::nullopt};
-  if (current->state != RequestState::Draft) return {WriteOutcome::WrongState, std::move(current)};
+  // The applicant edits a draft, or a request whose changes were asked for.
+  if (current->state != RequestState::Draft && current->state != RequestState::ChangesRequested) {
+    return {WriteOutcome::WrongState, std::move(current)};
+  }
   if (current->version != expected_version) return {WriteOutcome::Stale, std::move(current)};
 
   std::optional<Request> written;

@@ -1,0 +1,143 @@
+#include "app/instruction.h"
+
+#include <nlohmann/json.hpp>
+
+#include "formc/runtime/strings.h"
+
+namespace formd::app {
+
+namespace {
+
+using Kind = Outcome::Kind;
+
+// At most this much text in a reason or message (a page shows it whole).
+constexpr std::size_t kMaxReasonBytes = 10000;
+
+std::string request_label(const storage::Request& request) { return "n°" + std::to_string(request.id); }
+
+// The email the applicant gets for `event` (DATAPASS.md §3.4), as an outbox
+// message. Recipients are addresses of users formd knows.
+storage::OutboxMessage applicant_email(const storage::User& applicant, const storage::Request& request,
+                                       std::string_view event, const std::optional<std::string>& reason) {
+  std::string subject, body;
+  const std::string label = request_label(request);
+  if (event == "approve") {
+    subject = "Votre demande d’habilitation " + label + " a été validée";
+    body = "Bonjour,\n\nVotre demande d’habilitation " + label + " a été validée.\n";
+    if (reason) body += "\nMessage de l’instructeur :\n" + *reason + "\n";
+  } else if (event == "refuse") {
+    subject = "Votre demande d’habilitation " + label + " a été refusée";
+    body = "Bonjour,\n\nVotre demande d’habilitation " + label + " a été refusée.\n\nRaison du refus :\n" +
+           reason.value_or("") + "\n";
+  } else {
+    subject = "Des modifications sont demandées sur votre demande " + label;
+    body = "Bonjour,\n\nL’instructeur demande des modifications sur votre demande d’habilitation " + label +
+           ".\n\nRaison de la demande de modification :\n" + reason.value_or("") + "\n";
+  }
+  body += "\nL’équipe DataPass\n";
+  nlohmann::json payload = {{"to", {applicant.email}}, {"subject", subject}, {"text", body},
+                            {"event", std::string(event)}, {"request_id", request.id}};
+  return {"email", payload.dump()};
+}
+
+}  // namespace
+
+domain::Actor actor_of(const storage::User& user, storage::Store& store) {
+  std::vector<domain::Role> roles;
+  for (const auto& text : store.roles_of(user.id)) {
+    if (auto role = domain::parse_role(text)) roles.push_back(std::move(*role));
+  }
+  return domain::Actor{user.id, user.organization_siret, domain::Roles(std::move(roles))};
+}
+
+domain::RequestView view_of(const storage::Request& request, const catalog::Catalog& catalog, storage::Store& store) {
+  domain::RequestView view;
+  view.definition_id = request.definition_id;
+  view.applicant_user_id = request.user_id;
+  view.organization_siret = request.organization_siret;
+  view.state = request.state;
+  for (const auto& d : catalog.module().definitions) {
+    if (d.id != request.definition_id) continue;
+    view.provider = d.provider;
+    view.features = {d.features.reopening, d.features.transfer, d.features.messaging};
+  }
+  for (const auto& h : store.habilitations_of(request.id)) {
+    if (h.state == domain::HabilitationState::Active) view.facts.has_active_habilitation = true;
+  }
+  return view;
+}
+
+Outcome Instruction::approve(const domain::Actor& actor, std::int64_t request_id, std::optional<std::string> message) {
+  if (message && !formc::rt::has_text(*message)) message.reset();
+  return apply(actor, request_id, domain::Action::Approve, std::move(message));
+}
+
+Outcome Instruction::refuse(const domain::Actor& actor, std::int64_t request_id, const std::string& reason) {
+  return apply(actor, request_id, domain::Action::Refuse, reason);
+}
+
+Outcome Instruction::request_changes(const domain::Actor& actor, std::int64_t request_id, const std::string& reason) {
+  return apply(actor, request_id, domain::Action::RequestChanges, reason);
+}
+
+Outcome Instruction::archive(const domain::Actor& actor, std::int64_t request_id) {
+  return apply(actor, request_id, domain::Action::Archive, std::nullopt);
+}
+
+Outcome Instruction::apply(const domain::Actor& actor, std::int64_t request_id, domain::Action action,
+                           std::optional<std::string> reason) {
+  const auto catalog = catalogs_.current();
+  const auto request = store_.find_request_by_id(request_id);
+  if (!request) return {Kind::NotFound, "Demande introuvable.", std::nullopt, std::nullopt};
+  const auto view = view_of(*request, *catalog, store_);
+  switch (domain::can(actor, action, view)) {
+    case domain::Verdict::NotVisible: return {Kind::NotFound, "Demande introuvable.", std::nullopt, std::nullopt};
+    case domain::Verdict::Forbidden:
+      return {Kind::Forbidden, "Vous n’avez pas le droit d’effectuer cette action sur cette demande.", request, std::nullopt};
+    case domain::Verdict::WrongState:
+      return {Kind::WrongState, "Cette action n’est pas possible dans l’état actuel de la demande.", request, std::nullopt};
+    case domain::Verdict::Allowed: break;
+  }
+  const bool reason_required = action == domain::Action::Refuse || action == domain::Action::RequestChanges;
+  if (reason_required && (!reason || !formc::rt::has_text(*reason))) {
+    return {Kind::Invalid,
+            action == domain::Action::Refuse ? "Indiquez la raison du refus." : "Indiquez la raison de la demande de modification.",
+            request, std::nullopt};
+  }
+  if (reason && (reason->size() > kMaxReasonBytes || !formc::rt::is_valid_utf8(*reason))) {
+    return {Kind::Invalid, "Le texte dépasse " + std::to_string(kMaxReasonBytes) + " octets ou est mal encodé.", request,
+            std::nullopt};
+  }
+  const auto event = *domain::event_of(action);
+  // The party the policy allowed: the applicant's own request, or an instructor.
+  const bool as_applicant = actor.user_id == view.applicant_user_id && actor.current_siret == view.organization_siret &&
+                            domain::next_state(event, view.state, view.facts, domain::Party::Applicant);
+  const auto next = domain::next_state(event, view.state, view.facts,
+                                       as_applicant ? domain::Party::Applicant : domain::Party::Instructor);
+  storage::StateChange change;
+  change.request_id = request->id;
+  change.expected_version = request->version;
+  change.from = request->state;
+  change.to = *next;  // the policy said Allowed: the table has a row
+  change.event = std::string(domain::to_string(event));
+  change.actor_user_id = actor.user_id;
+  change.reason = reason;
+  change.issue_habilitation = action == domain::Action::Approve;
+  if (action != domain::Action::Archive) {
+    if (const auto applicant = store_.find_user(request->user_id)) {
+      change.outbox.push_back(applicant_email(*applicant, *request, change.event, reason));
+    }
+  }
+  auto written = store_.change_state(change);
+  switch (written.outcome) {
+    case storage::WriteOutcome::Ok: return {Kind::Ok, "", std::move(written.request), std::move(written.habilitation)};
+    case storage::WriteOutcome::NotFound: return {Kind::NotFound, "Demande introuvable.", std::nullopt, std::nullopt};
+    case storage::WriteOutcome::WrongState:
+    case storage::WriteOutcome::Stale:
+      return {Kind::Stale, "La demande a été modifiée entre-temps : relisez-la puis recommencez.", std::move(written.request),
+              std::nullopt};
+  }
+  return {Kind::NotFound, "Demande introuvable.", std::nullopt, std::nullopt};
+}
+
+}  // namespace formd::app

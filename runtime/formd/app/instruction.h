@@ -1,0 +1,55 @@
+// Use cases of instruction (issue 9): approve, refuse, request changes,
+// archive. Each one loads the request, asks the policy, lets the lifecycle
+// table decide the next state, and has the store commit the state, its
+// history event, the habilitation an approval issues and the emails to send
+// (outbox) in one transaction.
+//
+// Contract: nothing is written unless the outcome is Ok. Outcomes map to
+// HTTP: NotFound 404 (absent, or not visible to the actor), Forbidden 403,
+// WrongState 409, Invalid 422 (a missing reason; `message` says which, in
+// French), Stale 409 (another write came first).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "catalog/catalog_source.h"
+#include "domain/policy.h"
+#include "storage/repository.h"
+
+namespace formd::app {
+
+struct Outcome {
+  enum class Kind { Ok, NotFound, Forbidden, WrongState, Invalid, Stale };
+  Kind kind = Kind::Ok;
+  std::string message;  // French, for the answer
+  std::optional<storage::Request> request;
+  std::optional<storage::Habilitation> habilitation;
+};
+
+// The actor behind a logged-in user: their organisation and stored roles.
+[[nodiscard]] domain::Actor actor_of(const storage::User& user, storage::Store& store);
+
+// The policy's view of a stored request, with the facts its guards read.
+[[nodiscard]] domain::RequestView view_of(const storage::Request& request, const catalog::Catalog& catalog,
+                                          storage::Store& store);
+
+class Instruction {
+ public:
+  Instruction(storage::Store& store, catalog::CatalogSource& catalogs) : store_(store), catalogs_(catalogs) {}
+
+  Outcome approve(const domain::Actor& actor, std::int64_t request_id, std::optional<std::string> message);
+  Outcome refuse(const domain::Actor& actor, std::int64_t request_id, const std::string& reason);
+  Outcome request_changes(const domain::Actor& actor, std::int64_t request_id, const std::string& reason);
+  Outcome archive(const domain::Actor& actor, std::int64_t request_id);
+
+ private:
+  Outcome apply(const domain::Actor& actor, std::int64_t request_id, domain::Action action,
+                std::optional<std::string> reason);
+
+  storage::Store& store_;
+  catalog::CatalogSource& catalogs_;
+};
+
+}  // namespace formd::app
