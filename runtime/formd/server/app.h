@@ -102,6 +102,9 @@ class App {
   // organisation) or 410 (its form is gone) itself and returns nullopt.
   std::optional<OwnedRequest> load_owned(std::string_view id, httplib::Response& res, const Caller& caller,
                                          const catalog::Catalog& catalog);
+  // Request `id` if the policy lets `user` see it (its organisation, the
+  // reporters and instructors of its definition), else nullopt (answer 404).
+  std::optional<storage::Request> visible_request(std::int64_t id, const storage::User& user);
   // For a POST that writes a draft: the request is still a draft (409), the
   // posted text is UTF-8 (400) and names the version it was based on (400).
   // Answers itself and returns nullopt otherwise.

@@ -127,6 +127,16 @@ std::optional<std::int64_t> body_version(const Json& body, const httplib::Reques
 
 }  // namespace
 
+std::optional<storage::Request> App::visible_request(std::int64_t id, const storage::User& user) {
+  auto found = store_.find_request_by_id(id);
+  if (!found) return std::nullopt;
+  const auto catalog = catalogs_.current();
+  const auto verdict =
+      domain::can(app::actor_of(user, store_), domain::Action::View, app::view_of(*found, *catalog, store_));
+  if (verdict != domain::Verdict::Allowed) return std::nullopt;
+  return found;
+}
+
 void App::install_api(http::Router& router) {
   router.get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
     const auto catalog = catalogs_.current();
@@ -258,13 +268,8 @@ void App::install_api(http::Router& router) {
     const Caller caller = identify(req);
     if (!check_api_identity(req, res, caller, false)) return;
     const auto id = parse_id(req.matches[1].str());
-    const auto found = id ? store_.find_request_by_id(*id) : std::nullopt;
-    const auto catalog = catalogs_.current();
-    // Its organisation, and the instructors and reporters of its definition (the policy).
-    if (!found || domain::can(app::actor_of(*caller.user, store_), domain::Action::View,
-                              app::view_of(*found, *catalog, store_)) != domain::Verdict::Allowed) {
-      return http::send_json_error(res, 404, "Demande introuvable.");
-    }
+    const auto found = id ? visible_request(*id, *caller.user) : std::nullopt;
+    if (!found) return http::send_json_error(res, 404, "Demande introuvable.");
     res.set_header("ETag", "\"" + std::to_string(found->version) + "\"");
     http::send_json(res, 200, full_request_json(*found, store_));
   });
@@ -366,12 +371,8 @@ void App::install_api(http::Router& router) {
     const Caller caller = identify(req);
     if (!check_api_identity(req, res, caller, false)) return;
     const auto id = parse_id(req.matches[1].str());
-    const auto found = id ? store_.find_request_by_id(*id) : std::nullopt;
-    const auto catalog = catalogs_.current();
-    if (!found || domain::can(app::actor_of(*caller.user, store_), domain::Action::View,
-                              app::view_of(*found, *catalog, store_)) != domain::Verdict::Allowed) {
-      return http::send_json_error(res, 404, "Demande introuvable.");
-    }
+    const auto found = id ? visible_request(*id, *caller.user) : std::nullopt;
+    if (!found) return http::send_json_error(res, 404, "Demande introuvable.");
     Json events = Json::array();
     for (const auto& e : store_.events_of(*id)) {
       Json changes = e.changes_json ? Json::parse(*e.changes_json, nullptr, false) : Json(nullptr);
@@ -394,10 +395,7 @@ void App::install_api(http::Router& router) {
     if (!check_api_identity(req, res, caller, false)) return;
     const auto id = parse_id(req.matches[1].str());
     const auto habilitation = id ? store_.find_habilitation(*id) : std::nullopt;
-    const auto request = habilitation ? store_.find_request_by_id(habilitation->request_id) : std::nullopt;
-    const auto catalog = catalogs_.current();
-    if (!request || domain::can(app::actor_of(*caller.user, store_), domain::Action::View,
-                                app::view_of(*request, *catalog, store_)) != domain::Verdict::Allowed) {
+    if (!habilitation || !visible_request(habilitation->request_id, *caller.user)) {
       return http::send_json_error(res, 404, "Habilitation introuvable.");
     }
     http::send_json(res, 200, habilitation_json(*habilitation));
