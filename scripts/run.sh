@@ -11,10 +11,12 @@
 # PORT (8080), FORMD_PORT (PORT+1, formd behind nginx), DATA_DIR (data) and
 # NGINX_DIR (.run/nginx) override the defaults; other arguments go to formd
 # (e.g. --dev to reload definitions on save).
+# formd runs with --dev-login: anyone may sign in as any email and SIRET, which
+# is what a local trial needs and what no shared server may ever do.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=nginx
-formd_args=()
+formd_args=(--dev-login)
 for arg in "$@"; do
   case "$arg" in
     --direct) mode=direct ;;
@@ -34,6 +36,7 @@ if [[ -d ../shared/reference/datapass-v2 ]]; then
   build/compiler/driver/formc check ../shared/reference/datapass-v2 2>&1 | tail -n 1
 fi
 
+echo "== formd with --dev-login: /connexion signs anyone in as any email and SIRET (local use only)"
 if [[ "$mode" == direct ]]; then
   echo "== formd alone on http://localhost:$port (--direct: no nginx in front, for development only)"
   exec build/runtime/formd/formd --port "$port" --data "$data_dir" "${formd_args[@]}"

@@ -72,6 +72,7 @@ int main(int argc, char** argv) {
   std::string assets = FORMD_DEFAULT_ASSETS;
   long session_ttl = 8 * 3600;
   long purge_interval = 600;
+  bool dev_login = false;
   cli.add_option("--port", port, "Port TCP d’écoute")->capture_default_str()->check(CLI::Range(0, 65535));
   cli.add_option("--host", host, "Adresse d’écoute (boucle locale par défaut)")->capture_default_str();
   cli.add_option("--data", data_dir, "Répertoire de données : contient la base SQLite formd.sqlite3 (créé au besoin)")
@@ -89,6 +90,10 @@ int main(int argc, char** argv) {
                  "Intervalle de purge des sessions expirées, en secondes")
       ->capture_default_str()
       ->check(CLI::Range(1L, 24L * 3600));
+  cli.add_flag("--dev-login", dev_login,
+               "Connexion de développement (/connexion, POST /api/v1/session) : n’importe qui se connecte avec "
+               "n’importe quelle adresse et n’importe quel SIRET. À n’utiliser qu’en local ; sans ce drapeau, ces "
+               "adresses répondent 404");
   // formd roles grant|revoke|list: see cli/roles_command.h.
   formd::cli::RolesCommand roles_command;
   auto* roles = cli.add_subcommand("roles", "Gère les rôles des utilisateurs (format DataPass : "
@@ -141,6 +146,7 @@ int main(int argc, char** argv) {
   formd::AppOptions options;
   options.assets_dir = assets;
   options.session_ttl_seconds = session_ttl;
+  options.dev_login = dev_login;
   std::unique_ptr<formd::App> app_holder;
   try {
     app_holder = std::make_unique<formd::App>(*catalogs, *store, options);
@@ -184,6 +190,7 @@ int main(int argc, char** argv) {
             << " definitions, " << catalog->forms().size() << " forms, "
             << (dev ? "dev mode: interpreter, reload on change" : "compiled validators") << ", data in "
             << std::filesystem::absolute(data_dir).string() << ")\n";
+  if (dev_login) std::cerr << "formd: --dev-login: anyone can sign in as any email and SIRET (development only)\n";
   std::thread stopper = stop_on_signals(server, signals);
   std::atomic<bool> stop_purging{false};
   std::thread purger = purge_sessions_every(app, std::chrono::seconds(purge_interval), stop_purging);

@@ -83,7 +83,7 @@ wait_ready() {  # wait_ready URL PID: until URL answers at all, 10 s at most
 
 formd_port=$(free_port)
 check_port_free "$formd_port"
-"$formd" --port "$formd_port" --data "$tmp/data" >"$tmp/formd.log" 2>&1 &
+"$formd" --dev-login --port "$formd_port" --data "$tmp/data" >"$tmp/formd.log" 2>&1 &
 formd_pid=$!
 formd_url="http://127.0.0.1:$formd_port"
 wait_ready "$formd_url/healthz" "$formd_pid"

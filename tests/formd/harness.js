@@ -1,7 +1,7 @@
 // Starts a formd for one test: its own port, its own data directory.
 //
 //   const { startFormd } = require("./harness");
-//   const server = await startFormd({ dev: false, definitions: undefined });
+//   const server = await startFormd({ dev: false, definitions: undefined, devLogin: true });
 //   server.url, server.dataDir, server.log(); await server.stop();
 //
 //   const { startDeployment } = require("./harness");
@@ -53,6 +53,8 @@ async function startFormd(options = {}) {
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = await freePort();
     const args = ["--port", String(port), "--data", dataDir, ...(options.extraArgs || [])];
+    // Tests sign in through the development login unless they test its absence.
+    if (options.devLogin !== false) args.push("--dev-login");
     if (options.dev) args.push("--dev");
     if (options.definitions) args.push("--definitions", options.definitions);
     if (options.assets) args.push("--assets", options.assets);

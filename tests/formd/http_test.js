@@ -1439,3 +1439,34 @@ test("formd --help documents --port, --data and --dev", () => {
   }
   assert.match(help, /=8080/, "the default port is shown");
 });
+
+describe("without --dev-login", () => {
+  let bare;
+  before(async () => {
+    bare = await startFormd({ devLogin: false });
+  });
+  after(async () => {
+    await bare.stop();
+    bare.removeData();
+  });
+
+  it("the development login does not exist: its page, its form post and the API session answer 404", async () => {
+    const c = new Client(bare.url);
+    assert.equal((await c.get("/connexion")).status, 404);
+    const post = await fetch(bare.url + "/connexion", {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: "email=a%40b.fr&name=A&siret=21750001600019&_csrf=x",
+    });
+    assert.equal(post.status, 404);
+    const api = await fetch(bare.url + "/api/v1/session", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ email: "a@b.fr", name: "A", siret: "21750001600019" }),
+    });
+    assert.equal(api.status, 404);
+    // Nobody was created: the catalogue still serves, and no session cookie came back.
+    assert.equal(api.headers.get("set-cookie"), null);
+    assert.equal((await c.get("/")).status, 200);
+  });
+});

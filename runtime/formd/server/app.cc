@@ -219,10 +219,12 @@ bool App::install(http::StrictServer& server) {
   };
   router.get("/", page(&App::catalogue));
   router.get(R"(/definitions/([A-Za-z0-9_-]+))", page(&App::definition));
-  router.get("/connexion", page(&App::login_form));
   // HTML form posts: the router reads the body (bounded); cpp-httplib's own
   // reader would refuse urlencoded bodies over 8 KiB, far below one long French text.
-  router.post("/connexion", page(&App::login));
+  if (options_.dev_login) {
+    router.get("/connexion", page(&App::login_form));
+    router.post("/connexion", page(&App::login));
+  }
   router.post("/deconnexion", page(&App::logout));
   router.get(R"(/formulaires/([A-Za-z0-9_-]+)/demande/nouveau)", page(&App::start_request));
   router.post(R"(/formulaires/([A-Za-z0-9_-]+)/demande)", page(&App::create_request));

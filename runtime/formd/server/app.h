@@ -14,7 +14,8 @@
 //   GET|POST /demandes/{id}/etapes/{page}       a wizard page: show, save + validate
 //   GET  /demandes/{id}/resume                  summary, CGU and DPO checkboxes
 //   POST /demandes/{id}/soumettre               full validation, submit
-//   GET|POST /connexion, POST /deconnexion      dev login (email, name, SIRET)
+//   GET|POST /connexion                         dev login (email, name, SIRET), only with --dev-login
+//   POST /deconnexion                           sign out
 //   GET  /preview/{uid}                         every page with example data, no login, no storage
 //   GET  /static/...                            DSFR (local copy), formc's scripts, formd.css
 //   GET  /healthz, /api/v1/...                  JSON API
@@ -51,6 +52,10 @@ struct AppOptions {
   std::size_t max_body_bytes = 1 << 20;  // any request body
   std::size_t max_value_bytes = 20000;   // one value of a request
   long session_ttl_seconds = 8 * 3600;
+  // The development login (GET|POST /connexion, POST /api/v1/session): anyone
+  // signs in as any email and SIRET. Off unless formd runs with --dev-login;
+  // then those routes answer 404. ProConnect is the real login (its own issue).
+  bool dev_login = false;
 };
 
 // The most validation errors one answer lists (the JSON API says how many

@@ -204,7 +204,10 @@ void App::install_api(http::Router& router) {
     http::send_json(res, 200, {{"valid", errors.empty()}, {"errors", errors_json(errors)}, {"error_count", errors.size()}});
   });
 
+  // Always routed, so that without --dev-login it answers 404 (not 405 for
+  // the GET route beside it): the development login does not exist there.
   router.post("/api/v1/session", [this](const httplib::Request& req, httplib::Response& res) {
+    if (!options_.dev_login) return http::send_json_error(res, 404, "Cette page n’existe pas.");
     const auto body = read_json_body(req, res);
     if (!body || !only_keys(*body, {"email", "name", "siret"}, res)) return;
     auto text = [&](const char* key) { return (*body).contains(key) && (*body)[key].is_string() ? (*body)[key].get<std::string>() : std::string(); };
