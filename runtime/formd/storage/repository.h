@@ -66,6 +66,9 @@ struct Request {
   std::int64_t version = 1;
   std::int64_t created_at = 0, updated_at = 0;  // unix seconds
   std::optional<std::int64_t> submitted_at;
+  // The data as last submitted (unset before the first submission): a
+  // resubmission's changelog compares the new data with it.
+  std::optional<std::string> submitted_data_json;
 };
 
 struct NewRequest {
@@ -210,6 +213,23 @@ struct StateChangeResult {
   std::optional<Habilitation> habilitation;  // the one issued, if any
 };
 
+// What an instructor's list asks for. Only requests of `definition_ids`
+// match (the definitions the caller may see; empty: none at all).
+struct RequestSearch {
+  std::vector<std::string> definition_ids;
+  std::optional<RequestState> state;
+  // A request number ("42", "n°42") or words of its project name (the
+  // `intitule` attribute), matched case-insensitively (ASCII); empty: all.
+  std::string text;
+  std::size_t offset = 0;
+  std::size_t limit = 50;
+};
+
+struct RequestPage {
+  std::vector<Request> requests;
+  std::size_t total = 0;
+};
+
 class InstructionRepository {
  public:
   virtual ~InstructionRepository() = default;
@@ -223,6 +243,11 @@ class InstructionRepository {
   virtual std::vector<Habilitation> habilitations_of(std::int64_t request_id) = 0;
   // Newest first.
   virtual std::vector<RequestEvent> events_of(std::int64_t request_id) = 0;
+  // The instructors' list: one page of matching requests, newest first, and
+  // how many match in all.
+  virtual RequestPage search_requests(const RequestSearch& search) = 0;
+  // An organisation's habilitations, newest first.
+  virtual std::vector<Habilitation> habilitations_of_organization(const std::string& organization_siret) = 0;
   // Messages due at `now`, oldest first, at most `limit`.
   virtual std::vector<OutboxEntry> due_outbox(std::size_t limit) = 0;
   virtual void mark_outbox_sent(std::int64_t id) = 0;

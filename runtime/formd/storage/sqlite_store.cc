@@ -123,7 +123,7 @@ User read_user(const Statement& row) {
 // The column list read_request() expects, in this order.
 constexpr const char* kRequestColumns =
     "id, form_uid, definition_id, definition_hash, state, data, user_id, organization_siret, version, created_at,"
-    " updated_at, submitted_at";
+    " updated_at, submitted_at, submitted_data";
 
 Request read_request(const Statement& row) {
   Request request;
@@ -143,6 +143,7 @@ Request read_request(const Statement& row) {
   request.created_at = row.int64(9);
   request.updated_at = row.int64(10);
   request.submitted_at = row.optional_int64(11);
+  if (!row.is_null(12)) request.submitted_data_json = row.text(12);
   return request;
 }
 
@@ -408,7 +409,7 @@ WriteResult SqliteStore::write_draft(DraftWrite kind, std::int64_t id, const std
       std::string(kRequestColumns);
   static const std::string submit_sql =
       "UPDATE authorization_requests SET data = ?1, version = version + 1, updated_at = ?2, state = 'submitted',"
-      " submitted_at = ?2 WHERE id = ?3 AND version = ?4 AND state IN ('draft', 'changes_requested') RETURNING " +
+      " submitted_at = ?2, submitted_data = ?1 WHERE id = ?3 AND version = ?4 AND state IN ('draft', 'changes_requested') RETURNING " +
       std::string(kRequestColumns);
   const bool submitting = kind == DraftWrite::Submit;
   const char* purpose = submitting ? "submitting a request" : "updating a draft";
@@ -467,7 +468,8 @@ StateChangeResult SqliteStore::change_state(const StateChange& change) {
       "SELECT " + std::string(kRequestColumns) + " FROM authorization_requests WHERE id = ?";
   static const std::string update_sql =
       "UPDATE authorization_requests SET state = ?1, data = coalesce(?2, data), version = version + 1, updated_at = ?3,"
-      " submitted_at = CASE WHEN ?1 = 'submitted' THEN ?3 ELSE submitted_at END"
+      " submitted_at = CASE WHEN ?1 = 'submitted' THEN ?3 ELSE submitted_at END,"
+      " submitted_data = CASE WHEN ?1 = 'submitted' THEN coalesce(?2, data) ELSE submitted_data END"
       " WHERE id = ?4 AND version = ?5 AND state = ?6 RETURNING " +
       std::string(kRequestColumns);
   static const std::string insert_habilitation_sql =
@@ -547,6 +549,90 @@ std::vector<Habilitation> SqliteStore::habilitations_of(std::int64_t request_id)
   std::vector<Habilitation> out;
   while (query.step()) out.push_back(read_habilitation(query));
   return out;
+}
+
+std::vector<Habilitation> SqliteStore::habilitations_of_organization(const std::string& organization_siret) {
+  static const std::string sql = "SELECT " + std::string(kHabilitationColumns) +
+                                 " FROM habilitations WHERE organization_siret = ? ORDER BY id DESC";
+  std::lock_guard lock(mutex_);
+  Statement query(db_, sql, "listing an organisation's habilitations");
+  query.bind_all(organization_siret);
+  std::vector<Habilitation> out;
+  while (query.step()) out.push_back(read_habilitation(query));
+  return out;
+}
+
+namespace {
+
+// "42", "n°42", "N° 42", "#42": a request number; nullopt for other text.
+std::optional<std::int64_t> request_number(std::string_view text) {
+  for (std::string_view prefix : {"n°", "N°", "#"}) {
+    if (text.substr(0, prefix.size()) == prefix) text.remove_prefix(prefix.size());
+  }
+  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  if (text.empty() || text.size() > 18) return std::nullopt;
+  std::int64_t value = 0;
+  for (const char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + (c - '0');
+  }
+  return value;
+}
+
+// `text` as a LIKE pattern matching it anywhere, its wildcards escaped with '\'.
+std::string contains_pattern(std::string_view text) {
+  std::string out = "%";
+  for (const char c : text) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "%";
+}
+
+}  // namespace
+
+// One WHERE clause for the count and the page, its parameters bound in the
+// same order by both: definitions (IN list), then state, then the text.
+RequestPage SqliteStore::search_requests(const RequestSearch& search) {
+  RequestPage page;
+  if (search.definition_ids.empty()) return page;
+  std::string where = " WHERE definition_id IN (";
+  for (std::size_t i = 0; i < search.definition_ids.size(); ++i) where += i ? ", ?" : "?";
+  where += ")";
+  if (search.state) where += " AND state = ?";
+  std::string text = search.text;
+  while (!text.empty() && text.back() == ' ') text.pop_back();
+  while (!text.empty() && text.front() == ' ') text.erase(0, 1);
+  const auto number = request_number(text);
+  if (number) {
+    where += " AND id = ?";
+  } else if (!text.empty()) {
+    where += " AND json_extract(data, '$.intitule') LIKE ? ESCAPE '\\'";
+  }
+  auto bind = [&](Statement& statement) {
+    int index = 0;
+    for (const auto& id : search.definition_ids) statement.bind(++index, std::string_view(id));
+    if (search.state) statement.bind(++index, domain::to_string(*search.state));
+    if (number) {
+      statement.bind(++index, *number);
+    } else if (!text.empty()) {
+      statement.bind(++index, std::string_view(contains_pattern(text)));
+    }
+    return index;
+  };
+  std::lock_guard lock(mutex_);
+  {
+    Statement count(db_, "SELECT count(*) FROM authorization_requests" + where, "counting requests");
+    bind(count);
+    if (count.step()) page.total = static_cast<std::size_t>(count.int64(0));
+  }
+  Statement query(db_, "SELECT " + std::string(kRequestColumns) + " FROM authorization_requests" + where +
+                           " ORDER BY id DESC LIMIT ? OFFSET ?",
+                  "searching requests");
+  const int last = bind(query);
+  query.bind(last + 1, static_cast<std::int64_t>(search.limit)).bind(last + 2, static_cast<std::int64_t>(search.offset));
+  while (query.step()) page.requests.push_back(read_request(query));
+  return page;
 }
 
 std::vector<RequestEvent> SqliteStore::events_of(std::int64_t request_id) {

@@ -68,6 +68,8 @@ class SqliteStore final : public Store {
 
   StateChangeResult change_state(const StateChange& change) override;
   std::optional<Request> find_request_by_id(std::int64_t id) override;
+  RequestPage search_requests(const RequestSearch& search) override;
+  std::vector<Habilitation> habilitations_of_organization(const std::string& organization_siret) override;
   std::optional<Habilitation> find_habilitation(std::int64_t id) override;
   std::vector<Habilitation> habilitations_of(std::int64_t request_id) override;
   std::vector<RequestEvent> events_of(std::int64_t request_id) override;
