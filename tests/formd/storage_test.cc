@@ -144,13 +144,15 @@ TEST_CASE("the embedded migrations are numbered from 1 without gaps", "[storage]
   REQUIRE(!migrations.empty());
   for (std::size_t i = 0; i < migrations.size(); ++i) {
     REQUIRE(migrations[i].version == static_cast<int>(i + 1));
-    REQUIRE(std::string(migrations[i].sql).find("CREATE TABLE") != std::string::npos);
+    const std::string sql = migrations[i].sql;
+    REQUIRE((sql.find("CREATE TABLE") != std::string::npos || sql.find("ALTER TABLE") != std::string::npos));
   }
   REQUIRE(std::string(migrations[0].name) == "0001_initial.sql");
   REQUIRE(std::string(migrations[1].name) == "0002_hashed_sessions.sql");
   REQUIRE(std::string(migrations[2].name) == "0003_roles.sql");
   REQUIRE(std::string(migrations[3].name) == "0004_request_states.sql");
   REQUIRE(std::string(migrations[4].name) == "0005_instruction.sql");
+  REQUIRE(std::string(migrations[5].name) == "0006_instruction_views.sql");
 }
 
 TEST_CASE("the database is in WAL mode with foreign keys enforced", "[storage]") {
