@@ -572,17 +572,26 @@ describe("formd HTTP", () => {
     assert.equal(still.version, 1);
     assert.equal(still.data.intitule, "Projet confidentiel");
 
-    // Same organisation: visible in the API and the pages, editable.
+    // Same organisation: visible in the API and the pages; only the applicant
+    // edits it (DataPass: a colleague reads, the applicant writes).
     assert.equal((await colleague.get(url)).status, 200);
     assert.ok((await colleague.get("/api/v1/requests")).json.requests.some((x) => x.id === r.id));
     const colleaguePage = await colleague.get("/demandes");
     assert.ok(colleaguePage.text.includes(`data-formd-request="${r.id}"`));
     assert.match(colleaguePage.text, /Alice Propriétaire/, "Déposée par: the owner's name");
     const step = await colleague.get(`/demandes/${r.id}/etapes/basic_infos`);
-    assert.equal(step.status, 200);
-    assert.match(step.text, /Projet confidentiel/);
+    assert.equal(step.status, 303, "the wizard sends a colleague to the read-only page");
+    assert.equal(step.headers.get("location"), `/demandes/${r.id}`);
+    const view = await colleague.get(`/demandes/${r.id}`);
+    assert.equal(view.status, 200);
+    assert.match(view.text, /Projet confidentiel/);
     const edit = await colleague.api("PATCH", url, { version: 1, data: { description: "Complétée par une collègue" } });
-    assert.equal(edit.status, 200);
+    assert.equal(edit.status, 403);
+    const colleagueSubmit = await colleague.api("POST", url + "/submit", { version: 1 });
+    assert.equal(colleagueSubmit.status, 403);
+    const unchanged = await getRequest(owner, r.id);
+    assert.equal(unchanged.version, 1);
+    assert.equal(unchanged.state, "draft");
   });
 
   // 4. HTML flows ------------------------------------------------------------------
@@ -1138,7 +1147,7 @@ describe("formd HTTP", () => {
     const owner = await apiUser({ name: '"><img src=x onerror=alert(1)><script>alert(1)</script>' });
     const r = await createRequest(owner, PSC, fullHostileDocument());
     const colleague = await apiUser({ siret: owner.siret, name: "Collègue" });
-    await checkRequestPages(colleague, r.id, ["basic_infos", "legal", "personal_data", "scopes", "contacts"]);
+    await checkRequestPages(owner, r.id, ["basic_infos", "legal", "personal_data", "scopes", "contacts"]);
     const mine = await colleague.get("/demandes");
     assert.equal(mine.status, 200);
     assertEscaped(mine.text, "/demandes with a hostile colleague name", { expectPayload: false });

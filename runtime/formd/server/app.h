@@ -39,6 +39,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/instruction.h"
+#include "app/submission.h"
 #include "catalog/catalog_source.h"
 #include "http/router.h"
 #include "http/strict_server.h"
@@ -56,6 +57,9 @@ struct AppOptions {
   // signs in as any email and SIRET. Off unless formd runs with --dev-login;
   // then those routes answer 404. ProConnect is the real login (its own issue).
   bool dev_login = false;
+  // Where users reach formd, without a trailing "/" (e.g.
+  // "https://datapass.example.fr"): the links in the emails point there.
+  std::string public_url = "http://localhost:8080";
 };
 
 // The most validation errors one answer lists (the JSON API says how many
@@ -110,7 +114,10 @@ class App {
   // Request `id` if the policy lets `user` see it (its organisation, the
   // reporters and instructors of its definition), else nullopt (answer 404).
   std::optional<storage::Request> visible_request(std::int64_t id, const storage::User& user);
-  // For a POST that writes a draft: the request is still a draft (409), the
+  // What the policy says of `action` on `request` for the caller.
+  domain::Verdict may(domain::Action action, const storage::Request& request, const Caller& caller);
+  // For a POST that writes a draft: the caller may edit it (the applicant,
+  // 403; a draft or a request whose changes were asked for, 409), the
   // posted text is UTF-8 (400) and names the version it was based on (400).
   // Answers itself and returns nullopt otherwise.
   std::optional<std::int64_t> check_draft_post(const OwnedRequest& owned,
@@ -146,6 +153,7 @@ class App {
   storage::Store& store_;
   AppOptions options_;
   app::Instruction instruction_;
+  app::Submission submission_;
   std::unique_ptr<http::Router> router_;
   std::string login_form_key_;  // signs the login form's CSRF tokens (a server secret)
 };

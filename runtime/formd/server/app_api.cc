@@ -127,6 +127,20 @@ std::optional<std::int64_t> body_version(const Json& body, const httplib::Reques
 
 }  // namespace
 
+// A use case's refusal as a JSON error: 404, 403, 409, 422.
+static void send_outcome_error(httplib::Response& res, const app::Outcome& outcome) {
+  using Kind = app::Outcome::Kind;
+  switch (outcome.kind) {
+    case Kind::NotFound: return http::send_json_error(res, 404, outcome.message);
+    case Kind::Forbidden: return http::send_json_error(res, 403, outcome.message);
+    case Kind::WrongState:
+    case Kind::Stale: return http::send_json_error(res, 409, outcome.message);
+    case Kind::Invalid: return http::send_json_error(res, 422, outcome.message);
+    case Kind::Ok: break;
+  }
+  http::send_json_error(res, 500, "Erreur interne.");
+}
+
 std::optional<storage::Request> App::visible_request(std::int64_t id, const storage::User& user) {
   auto found = store_.find_request_by_id(id);
   if (!found) return std::nullopt;
@@ -285,15 +299,19 @@ void App::install_api(http::Router& router) {
     if (!only_keys(*body, submit ? std::initializer_list<std::string_view>{"version"}
                                  : std::initializer_list<std::string_view>{"version", "data"}, res)) return;
     const auto id = parse_id(req.matches[1].str());
-    const auto found = id ? store_.find_request(*id, caller.user->organization_siret) : std::nullopt;
+    const auto found = id ? visible_request(*id, *caller.user) : std::nullopt;
     if (!found) return http::send_json_error(res, 404, "Demande introuvable.");
     const auto version = body_version(*body, req, res);
     if (!version) return;
     const auto catalog = catalogs_.current();
     const auto* entry = catalog->find_form(found->form_uid);
     if (!entry) return http::send_json_error(res, 410, "Le formulaire de cette demande n’est plus proposé.");
-    if (found->state != storage::RequestState::Draft && found->state != storage::RequestState::ChangesRequested) {
-      return http::send_json_error(res, 409, "La demande n’est plus un brouillon.", {{"request", request_json(*found)}});
+    // Only the applicant edits and submits, a draft or a request whose changes were asked for.
+    switch (may(submit ? domain::Action::Submit : domain::Action::Edit, *found, caller)) {
+      case domain::Verdict::Allowed: break;
+      case domain::Verdict::WrongState:
+        return http::send_json_error(res, 409, "La demande n’est plus un brouillon.", {{"request", request_json(*found)}});
+      default: return http::send_json_error(res, 403, "Seul le demandeur peut modifier cette demande.");
     }
     Json data = Json::parse(found->data_json, nullptr, false);
     if (!data.is_object()) data = Json::object();
@@ -305,9 +323,15 @@ void App::install_api(http::Router& router) {
     for (const auto& [key, value] : data.items()) find_oversized(value, key, options_.max_value_bytes, errors);
     if (errors.empty()) errors = catalog->validate(*entry, data, submit ? formc::rt::Context::submit() : formc::rt::Context::draft());
     if (!errors.empty()) return send_invalid_request(res, errors);
-    const auto written = submit ? store_.submit(*id, caller.user->organization_siret, *version, data.dump(), caller.user->id)
-                                : store_.update_draft(*id, caller.user->organization_siret, *version, data.dump(),
-                                                      caller.user->id);
+    if (submit) {
+      const auto outcome = submission_.submit(app::actor_of(*caller.user, store_), *id, *version, data);
+      if (outcome.kind == app::Outcome::Kind::Ok) {
+        res.set_header("ETag", "\"" + std::to_string(outcome.request->version) + "\"");
+        return http::send_json(res, 200, request_json(*outcome.request));
+      }
+      return send_outcome_error(res, outcome);
+    }
+    const auto written = store_.update_draft(*id, caller.user->organization_siret, *version, data.dump(), caller.user->id);
     switch (written.outcome) {
       case storage::WriteOutcome::Ok:
         res.set_header("ETag", "\"" + std::to_string(written.request->version) + "\"");
@@ -354,19 +378,10 @@ void App::install_api(http::Router& router) {
     else if (verb == "refuse") outcome = instruction_.refuse(actor, *id, text("reason").value_or(""));
     else if (verb == "request_changes") outcome = instruction_.request_changes(actor, *id, text("reason").value_or(""));
     else outcome = instruction_.archive(actor, *id);
-    using Kind = app::Outcome::Kind;
-    switch (outcome.kind) {
-      case Kind::Ok: {
-        Json out = full_request_json(*outcome.request, store_);
-        if (outcome.habilitation) out["habilitation"] = habilitation_json(*outcome.habilitation);
-        return http::send_json(res, 200, out);
-      }
-      case Kind::NotFound: return http::send_json_error(res, 404, outcome.message);
-      case Kind::Forbidden: return http::send_json_error(res, 403, outcome.message);
-      case Kind::WrongState:
-      case Kind::Stale: return http::send_json_error(res, 409, outcome.message);
-      case Kind::Invalid: return http::send_json_error(res, 422, outcome.message);
-    }
+    if (outcome.kind != app::Outcome::Kind::Ok) return send_outcome_error(res, outcome);
+    Json out = full_request_json(*outcome.request, store_);
+    if (outcome.habilitation) out["habilitation"] = habilitation_json(*outcome.habilitation);
+    http::send_json(res, 200, out);
   });
 
   // The request's history, newest first.

@@ -108,7 +108,7 @@ std::optional<App::OwnedRequest> App::load_owned(std::string_view id_text, httpl
                                                  const catalog::Catalog& catalog) {
   const auto id = parse_int(id_text);
   std::optional<storage::Request> request;
-  if (id && caller.user) request = store_.find_request(*id, caller.user->organization_siret);
+  if (id && caller.user) request = visible_request(*id, *caller.user);
   if (!request) {
     send_error_page(res, 404, "Demande introuvable", "Cette demande n’existe pas ou ne vous est pas accessible.", caller);
     return std::nullopt;
@@ -123,12 +123,24 @@ std::optional<App::OwnedRequest> App::load_owned(std::string_view id_text, httpl
   return OwnedRequest{std::move(*request), form, std::move(data)};
 }
 
+domain::Verdict App::may(domain::Action action, const storage::Request& request, const Caller& caller) {
+  if (!caller.user) return domain::Verdict::NotVisible;
+  const auto catalog = catalogs_.current();
+  return domain::can(app::actor_of(*caller.user, store_), action, app::view_of(request, *catalog, store_));
+}
+
 std::optional<std::int64_t> App::check_draft_post(const OwnedRequest& owned,
                                                   const std::vector<std::pair<std::string, std::string>>& pairs,
                                                   httplib::Response& res, const Caller& caller) {
-  if (owned.request.state != storage::RequestState::Draft) {
-    send_error_page(res, 409, "Demande déjà soumise", "Cette demande a été soumise : elle ne peut plus être modifiée.", caller);
-    return std::nullopt;
+  // Only the applicant edits, and only a draft or a request whose changes were asked for.
+  switch (may(domain::Action::Edit, owned.request, caller)) {
+    case domain::Verdict::Allowed: break;
+    case domain::Verdict::WrongState:
+      send_error_page(res, 409, "Demande déjà soumise", "Cette demande a été soumise : elle ne peut plus être modifiée.", caller);
+      return std::nullopt;
+    default:
+      send_error_page(res, 403, "Action non autorisée", "Seul le demandeur peut modifier cette demande.", caller);
+      return std::nullopt;
   }
   if (!all_utf8(pairs)) {
     send_error_page(res, 400, "Requête invalide", "Le formulaire contient du texte mal encodé.", caller);
@@ -259,7 +271,9 @@ void App::show_request(const httplib::Request& req, httplib::Response& res) {
   auto owned = load_owned(req.matches[1].str(), res, caller, *catalog);
   if (!owned) return;
   const auto& r = owned->request;
-  if (r.state == storage::RequestState::Draft) return http::redirect(res, pages::step_url(r.id, owned->form->pages.front().key));
+  if (r.state == storage::RequestState::Draft && may(domain::Action::Edit, r, caller) == domain::Verdict::Allowed) {
+    return http::redirect(res, pages::step_url(r.id, owned->form->pages.front().key));
+  }
   std::string body;
   if (req.has_param("envoyee")) {
     body += "<div class=\"fr-alert fr-alert--success fr-mb-3w\" role=\"status\"><h2 class=\"fr-alert__title\">Votre demande a été "
@@ -319,7 +333,9 @@ void App::show_step(const httplib::Request& req, httplib::Response& res) {
   const auto catalog = catalogs_.current();
   auto owned = load_owned(req.matches[1].str(), res, caller, *catalog);
   if (!owned) return;
-  if (owned->request.state != storage::RequestState::Draft) return http::redirect(res, pages::request_url(owned->request.id));
+  if (may(domain::Action::Edit, owned->request, caller) != domain::Verdict::Allowed) {
+    return http::redirect(res, pages::request_url(owned->request.id));
+  }
   const auto index = page_index(*owned->form, req.matches[2].str());
   if (!index) return send_error_page(res, 404, "Étape introuvable", "Cette étape n’existe pas pour ce formulaire.", caller);
   send_page(res, 200, wizard_shell(*catalog, *owned, *index, StepRender{}, caller.csrf_token), caller);
@@ -424,7 +440,9 @@ void App::show_summary(const httplib::Request& req, httplib::Response& res) {
   const auto catalog = catalogs_.current();
   auto owned = load_owned(req.matches[1].str(), res, caller, *catalog);
   if (!owned) return;
-  if (owned->request.state != storage::RequestState::Draft) return http::redirect(res, pages::request_url(owned->request.id));
+  if (may(domain::Action::Edit, owned->request, caller) != domain::Verdict::Allowed) {
+    return http::redirect(res, pages::request_url(owned->request.id));
+  }
   // What is still missing, except the final checkboxes the applicant has not seen yet.
   std::vector<formc::rt::Error> missing;
   const auto checkboxes = pages::submit_fields(*owned->form->definition);
@@ -459,13 +477,13 @@ void App::submit_request(const httplib::Request& req, httplib::Response& res) {
   if (!errors.empty()) {
     return send_page(res, 422, summary_shell(*catalog, *owned, std::move(errors), caller.csrf_token), caller);
   }
-  const auto written = store_.submit(owned->request.id, caller.user->organization_siret, *version, owned->data.dump(),
-                                      caller.user->id);
-  if (written.outcome == storage::WriteOutcome::Ok) {
-    return http::redirect(res, pages::request_url(owned->request.id) + "?envoyee=1");
-  }
-  if (written.outcome == storage::WriteOutcome::NotFound) {
-    return send_error_page(res, 404, "Demande introuvable", "Cette demande n’existe pas ou ne vous est pas accessible.", caller);
+  const auto outcome = submission_.submit(app::actor_of(*caller.user, store_), owned->request.id, *version, owned->data);
+  switch (outcome.kind) {
+    case app::Outcome::Kind::Ok: return http::redirect(res, pages::request_url(owned->request.id) + "?envoyee=1");
+    case app::Outcome::Kind::NotFound:
+      return send_error_page(res, 404, "Demande introuvable", "Cette demande n’existe pas ou ne vous est pas accessible.", caller);
+    case app::Outcome::Kind::Forbidden: return send_error_page(res, 403, "Action non autorisée", outcome.message, caller);
+    default: break;
   }
   send_error_page(res, 409, "Modification en conflit",
                   "La demande a été modifiée entre-temps : rechargez le résumé, vérifiez-le, puis soumettez-la.", caller);

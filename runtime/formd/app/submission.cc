@@ -1,0 +1,53 @@
+#include "app/submission.h"
+
+#include "app/changelog.h"
+
+namespace formd::app {
+
+using Kind = Outcome::Kind;
+
+Outcome Submission::submit(const domain::Actor& actor, std::int64_t request_id, std::int64_t expected_version,
+                           const nlohmann::json& data) {
+  const auto catalog = catalogs_.current();
+  const auto request = store_.find_request_by_id(request_id);
+  if (!request) return {Kind::NotFound, "Demande introuvable.", std::nullopt, std::nullopt};
+  const auto view = view_of(*request, *catalog, store_);
+  switch (domain::can(actor, domain::Action::Submit, view)) {
+    case domain::Verdict::NotVisible: return {Kind::NotFound, "Demande introuvable.", std::nullopt, std::nullopt};
+    case domain::Verdict::Forbidden:
+      return {Kind::Forbidden, "Seul le demandeur peut soumettre cette demande.", request, std::nullopt};
+    case domain::Verdict::WrongState:
+      return {Kind::WrongState, "La demande n’est plus un brouillon.", request, std::nullopt};
+    case domain::Verdict::Allowed: break;
+  }
+  if (request->version != expected_version) {
+    return {Kind::Stale, "La demande a été modifiée entre-temps : relisez-la puis recommencez.", request, std::nullopt};
+  }
+  storage::StateChange change;
+  change.request_id = request->id;
+  change.expected_version = expected_version;
+  change.from = request->state;
+  change.to = *domain::next_state(domain::Event::Submit, request->state, view.facts, domain::Party::Applicant);
+  change.event = std::string(domain::to_string(domain::Event::Submit));
+  change.actor_user_id = actor.user_id;
+  change.data_json = data.dump();
+  // A resubmission records what changed since the data last submitted.
+  if (request->state == storage::RequestState::ChangesRequested && request->submitted_data_json) {
+    if (const auto* definition = catalog->find_definition(request->definition_id)) {
+      const auto before = nlohmann::json::parse(*request->submitted_data_json, nullptr, false);
+      change.changes_json = changelog(*definition, before, data).dump();
+    }
+  }
+  auto written = store_.change_state(change);
+  switch (written.outcome) {
+    case storage::WriteOutcome::Ok: return {Kind::Ok, "", std::move(written.request), std::nullopt};
+    case storage::WriteOutcome::NotFound: return {Kind::NotFound, "Demande introuvable.", std::nullopt, std::nullopt};
+    case storage::WriteOutcome::WrongState:
+      return {Kind::WrongState, "La demande n’est plus un brouillon.", std::move(written.request), std::nullopt};
+    case storage::WriteOutcome::Stale: break;
+  }
+  return {Kind::Stale, "La demande a été modifiée entre-temps : relisez-la puis recommencez.", std::move(written.request),
+          std::nullopt};
+}
+
+}  // namespace formd::app
