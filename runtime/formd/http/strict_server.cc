@@ -12,6 +12,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "http/memory_stream.h"
+
 namespace formd::http {
 
 namespace {
@@ -68,18 +70,19 @@ void address_of(int fd, bool peer, std::string& ip, int& port) {
   ip = text.data();
 }
 
-// A connection's socket as httplib reads and writes it, with a read buffer,
-// the head's deadline and size bound, and per-operation timeouts.
-class ConnectionStream final : public httplib::Stream {
+// A connection's socket as httplib reads and writes it, with a read buffer
+// and per-operation timeouts (the head's bounds are the base's).
+class SocketStream final : public ConnectionStream {
  public:
-  ConnectionStream(int fd, const ServerLimits& limits) : fd_(fd), limits_(limits) {}
+  SocketStream(int fd, const ServerLimits& limits, const std::atomic<socket_t>& listening)
+      : ConnectionStream(limits), fd_(fd), listening_(listening) {}
 
   // Waits (in slices, so a stopping server is noticed) for the first byte of
   // the next request. False: idle timeout, closed by the peer, or stopping.
-  bool wait_for_request(const std::atomic<socket_t>& listening) {
+  bool wait_for_request() override {
     if (begin_ < end_) return true;  // pipelined: already here
-    const auto deadline = Clock::now() + limits_.idle_timeout;
-    while (listening != INVALID_SOCKET) {
+    const auto deadline = Clock::now() + limits().idle_timeout;
+    while (listening_ != INVALID_SOCKET) {
       const auto slice = std::min(deadline, Clock::now() + std::chrono::milliseconds(200));
       const int rc = wait_for(fd_, POLLIN, slice);
       if (rc < 0) return false;
@@ -89,41 +92,31 @@ class ConnectionStream final : public httplib::Stream {
     return false;
   }
 
-  // The head of a new request starts: its deadline and byte budget.
-  void begin_head() {
-    in_head_ = true;
-    head_bytes_ = 0;
-    head_deadline_ = Clock::now() + limits_.head_timeout;
+  void linger() override {
+    // Closing a socket with unread input makes the kernel send a reset, which
+    // can destroy the answer before the client reads it (e.g. a 413 while the
+    // client is still sending). So: end our side, then read and drop what the
+    // client still sends, for a bounded time and amount, as nginx does.
+    ::shutdown(fd_, SHUT_WR);
+    const auto deadline = Clock::now() + limits().linger_timeout;
+    std::array<char, 16 * 1024> sink{};
+    std::size_t drained = 0;
+    while (drained < limits().linger_bytes && wait_for(fd_, POLLIN, deadline) > 0) {
+      const ssize_t n = ::recv(fd_, sink.data(), sink.size(), 0);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      drained += static_cast<std::size_t>(n);
+    }
   }
-  void end_head() { in_head_ = false; }
-  // The head was cut short by its deadline or size bound.
-  [[nodiscard]] bool head_failed() const { return head_failed_; }
 
   bool is_readable() const override {
     return begin_ < end_ || wait_for(fd_, POLLIN, read_deadline()) > 0;
   }
-  bool is_writable() const override { return wait_for(fd_, POLLOUT, Clock::now() + limits_.io_timeout) > 0; }
-
-  ssize_t read(char* ptr, size_t size) override {
-    if (in_head_) {
-      if (head_bytes_ >= limits_.max_head_bytes) return fail_head();
-      size = std::min(size, limits_.max_head_bytes - head_bytes_);
-    }
-    if (begin_ == end_) {
-      const int ready = wait_for(fd_, POLLIN, read_deadline());
-      if (ready <= 0) return in_head_ && ready == 0 ? fail_head() : -1;
-      if (fill() <= 0) return -1;
-    }
-    const std::size_t n = std::min(size, end_ - begin_);
-    std::memcpy(ptr, buffer_.data() + begin_, n);
-    begin_ += n;
-    if (in_head_) head_bytes_ += n;
-    return static_cast<ssize_t>(n);
-  }
+  bool is_writable() const override { return wait_for(fd_, POLLOUT, Clock::now() + limits().io_timeout) > 0; }
 
   ssize_t write(const char* ptr, size_t size) override {
     std::size_t written = 0;
-    const auto deadline = Clock::now() + limits_.io_timeout;
+    const auto deadline = Clock::now() + limits().io_timeout;
     while (written < size) {
       const ssize_t n = ::send(fd_, ptr + written, size - written, MSG_NOSIGNAL);
       if (n > 0) {
@@ -141,15 +134,20 @@ class ConnectionStream final : public httplib::Stream {
   void get_local_ip_and_port(std::string& ip, int& port) const override { address_of(fd_, false, ip, port); }
   socket_t socket() const override { return fd_; }
 
+ protected:
+  ssize_t read_some(char* ptr, std::size_t size, Clock::time_point deadline) override {
+    if (begin_ == end_) {
+      const int ready = wait_for(fd_, POLLIN, deadline);
+      if (ready == 0) return 0;
+      if (ready < 0 || fill() <= 0) return -1;
+    }
+    const std::size_t n = std::min(size, end_ - begin_);
+    std::memcpy(ptr, buffer_.data() + begin_, n);
+    begin_ += n;
+    return static_cast<ssize_t>(n);
+  }
+
  private:
-  Clock::time_point read_deadline() const {
-    const auto io = Clock::now() + limits_.io_timeout;
-    return in_head_ ? std::min(io, head_deadline_) : io;
-  }
-  ssize_t fail_head() {
-    head_failed_ = true;
-    return -1;
-  }
   // Moves what the socket has into the buffer (the buffer is empty).
   ssize_t fill() {
     while (true) {
@@ -162,12 +160,9 @@ class ConnectionStream final : public httplib::Stream {
   }
 
   int fd_;
-  const ServerLimits& limits_;
+  const std::atomic<socket_t>& listening_;
   std::array<char, 16 * 1024> buffer_{};
   std::size_t begin_ = 0, end_ = 0;
-  bool in_head_ = false, head_failed_ = false;
-  std::size_t head_bytes_ = 0;
-  Clock::time_point head_deadline_{};
 };
 
 }  // namespace
@@ -217,10 +212,35 @@ void StrictServer::close_after_response(httplib::Response& res) {
   if (current_request) current_request->close = true;
 }
 
-bool StrictServer::process_and_close_socket(socket_t sock) {
-  ConnectionStream stream(sock, limits_);
+void ConnectionStream::begin_head() {
+  in_head_ = true;
+  head_bytes_ = 0;
+  head_deadline_ = Clock::now() + limits_.head_timeout;
+}
+
+ConnectionStream::Clock::time_point ConnectionStream::read_deadline() const {
+  const auto io = Clock::now() + limits_.io_timeout;
+  return in_head_ ? std::min(io, head_deadline_) : io;
+}
+
+ssize_t ConnectionStream::read(char* ptr, size_t size) {
+  if (in_head_) {
+    if (head_bytes_ >= limits_.max_head_bytes) return fail_head();
+    size = std::min(size, limits_.max_head_bytes - head_bytes_);
+  }
+  if (size == 0) return 0;
+  const ssize_t n = read_some(ptr, size, read_deadline());
+  if (n == 0) return in_head_ ? fail_head() : -1;  // the deadline passed
+  if (n < 0) return -1;
+  if (in_head_) head_bytes_ += static_cast<std::size_t>(n);
+  return n;
+}
+
+void StrictServer::serve_connection(ConnectionStream& stream) {
+  // A handler serving a nested in-memory connection gets its own state back.
+  RequestState* const outer = current_request;
   for (std::size_t served = 0; served < limits_.max_requests; ++served) {
-    if (!stream.wait_for_request(svr_sock_)) break;
+    if (!stream.wait_for_request()) break;
     RequestState state;
     current_request = &state;
     stream.begin_head();
@@ -236,34 +256,31 @@ bool StrictServer::process_and_close_socket(socket_t sock) {
         req.headers.emplace("Connection", "close");
       }
     });
-    current_request = nullptr;
+    current_request = outer;
     // Unparsed, refused or cut short: what follows on this connection cannot
     // be trusted to start a request.
     if (!written || connection_closed || !state.head_parsed || state.close || stream.head_failed()) {
-      if (written && (state.close || !state.head_parsed)) linger(sock);
+      if (written && (state.close || !state.head_parsed)) stream.linger();
       break;
     }
+  }
+  current_request = outer;
+}
+
+bool StrictServer::process_and_close_socket(socket_t sock) {
+  {
+    SocketStream stream(sock, limits_, svr_sock_);
+    serve_connection(stream);
   }
   ::shutdown(sock, SHUT_RDWR);
   ::close(sock);
   return true;
 }
 
-void StrictServer::linger(socket_t sock) const {
-  // Closing a socket with unread input makes the kernel send a reset, which
-  // can destroy the answer before the client reads it (e.g. a 413 while the
-  // client is still sending). So: end our side, then read and drop what the
-  // client still sends, for a bounded time and amount, as nginx does.
-  ::shutdown(sock, SHUT_WR);
-  const auto deadline = Clock::now() + limits_.linger_timeout;
-  std::array<char, 16 * 1024> sink{};
-  std::size_t drained = 0;
-  while (drained < limits_.linger_bytes && wait_for(sock, POLLIN, deadline) > 0) {
-    const ssize_t n = ::recv(sock, sink.data(), sink.size(), 0);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    drained += static_cast<std::size_t>(n);
-  }
+std::string StrictServer::serve_in_memory(std::string_view raw_bytes_in) {
+  MemoryStream stream(raw_bytes_in, limits_);
+  serve_connection(stream);
+  return stream.take_output();
 }
 
 }  // namespace formd::http
