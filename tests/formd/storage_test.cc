@@ -330,3 +330,72 @@ TEST_CASE("without a clock, the store writes and compares the system's time", "[
   REQUIRE(count == 2);
   REQUIRE(std::abs(inspect.integer("SELECT created_at FROM users") - now_seconds()) <= 5);
 }
+
+// ---- Outbox claims -------------------------------------------------------------
+
+namespace {
+
+using formd::storage::StateChange;
+using S = formd::domain::RequestState;
+
+StateChange approve(const formd::storage::Request& r, std::int64_t instructor) {
+  StateChange c;
+  c.request_id = r.id;
+  c.expected_version = r.version;
+  c.from = r.state;
+  c.to = S::Validated;
+  c.event = "approve";
+  c.actor_user_id = instructor;
+  c.issue_habilitation = true;
+  c.outbox = {{"email", R"({"to":["a@example.fr"],"template":"approve"})"}};
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("an outbox message is claimed by one worker until its lease ends, and never once sent", "[storage]") {
+  TempDir temp;
+  auto clock = std::make_shared<formd::storage::ManualClock>(1'800'000'000);
+  // Two stores on one file: two formd processes sharing the database.
+  auto first = SqliteStore::open(temp.path(), clock);
+  auto second = SqliteStore::open(temp.path(), clock);
+  const auto applicant = first->upsert_user("a@example.fr", "A", kSiretA);
+  auto r = first->create_request(new_request(applicant.id, kSiretA));
+  r = *first->submit(r.id, kSiretA, 1, r.data_json, applicant.id).request;
+  first->change_state(approve(r, applicant.id));
+  const auto seen_by_first = first->due_outbox(10);
+  const auto seen_by_second = second->due_outbox(10);
+  REQUIRE(seen_by_first.size() == 1);
+  REQUIRE(seen_by_second.size() == 1);
+  const auto id = seen_by_first[0].id;
+
+  // Both saw it due; only one takes it.
+  CHECK(first->claim_outbox(id, clock->now() + 300));
+  CHECK_FALSE(second->claim_outbox(id, clock->now() + 300));
+  CHECK(second->due_outbox(10).empty());
+  CHECK(first->due_outbox(10).empty());
+
+  // A taker that never reports back: the message is due again at the end of the lease.
+  clock->advance(299);
+  CHECK_FALSE(second->claim_outbox(id, clock->now() + 300));
+  clock->advance(1);
+  REQUIRE(second->due_outbox(10).size() == 1);
+  CHECK(second->due_outbox(10)[0].attempts == 0);  // claiming is not an attempt
+  CHECK(second->claim_outbox(id, clock->now() + 300));
+  second->mark_outbox_sent(id);
+
+  // Sent: nobody takes it again, whenever.
+  clock->advance(3600);
+  CHECK_FALSE(first->claim_outbox(id, clock->now() + 300));
+  CHECK(first->due_outbox(10).empty());
+  CHECK_FALSE(first->claim_outbox(424242, clock->now() + 300));
+
+  // Given up: not taken either.
+  r = *first->find_request_by_id(r.id);
+  StateChange changes{r.id, r.version, S::Validated, S::Draft, "reopen", applicant.id};
+  changes.outbox = {{"email", R"({"to":["a@example.fr"]})"}};
+  REQUIRE(first->change_state(changes).outcome == WriteOutcome::Ok);
+  const auto second_message = first->due_outbox(10).at(0).id;
+  first->mark_outbox_failed(second_message, std::nullopt);
+  CHECK_FALSE(first->claim_outbox(second_message, clock->now() + 300));
+}

@@ -250,6 +250,12 @@ class InstructionRepository {
   virtual std::vector<Habilitation> habilitations_of_organization(const std::string& organization_siret) = 0;
   // Messages due at `now`, oldest first, at most `limit`.
   virtual std::vector<OutboxEntry> due_outbox(std::size_t limit) = 0;
+  // Takes message `id` for one sending attempt: true only if it is still
+  // pending (neither sent nor given up) and due now, and then its next
+  // attempt moves to `lease_until`, so no other worker sharing the database
+  // (another formd process) takes it before then. The taker marks it sent or
+  // failed; a taker that dies leaves it to be taken again at `lease_until`.
+  virtual bool claim_outbox(std::int64_t id, std::int64_t lease_until) = 0;
   virtual void mark_outbox_sent(std::int64_t id) = 0;
   // Another attempt at `next_attempt_at`, or (nullopt) given up.
   virtual void mark_outbox_failed(std::int64_t id, std::optional<std::int64_t> next_attempt_at) = 0;

@@ -664,6 +664,20 @@ std::vector<OutboxEntry> SqliteStore::due_outbox(std::size_t limit) {
   return out;
 }
 
+bool SqliteStore::claim_outbox(std::int64_t id, std::int64_t lease_until) {
+  std::lock_guard lock(mutex_);
+  // One UPDATE, atomic in SQLite: of two workers that read the same due
+  // row, the second finds next_attempt_at already in the future.
+  Statement claim(db_,
+                  "UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND sent_at IS NULL AND abandoned_at IS NULL"
+                  " AND next_attempt_at <= ? RETURNING id",
+                  "claiming an outbox message");
+  claim.bind_all(lease_until, id, clock_->now());
+  const bool claimed = claim.step();
+  if (claimed) claim.run();
+  return claimed;
+}
+
 void SqliteStore::mark_outbox_sent(std::int64_t id) {
   std::lock_guard lock(mutex_);
   Statement update(db_, "UPDATE outbox SET sent_at = ?, attempts = attempts + 1 WHERE id = ? AND sent_at IS NULL",

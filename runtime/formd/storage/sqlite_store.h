@@ -74,6 +74,7 @@ class SqliteStore final : public Store {
   std::vector<Habilitation> habilitations_of(std::int64_t request_id) override;
   std::vector<RequestEvent> events_of(std::int64_t request_id) override;
   std::vector<OutboxEntry> due_outbox(std::size_t limit) override;
+  bool claim_outbox(std::int64_t id, std::int64_t lease_until) override;
   void mark_outbox_sent(std::int64_t id) override;
   void mark_outbox_failed(std::int64_t id, std::optional<std::int64_t> next_attempt_at) override;
 
