@@ -1,7 +1,6 @@
 #include "app/instruction.h"
 
-#include <nlohmann/json.hpp>
-
+#include "app/notifications.h"
 #include "formc/runtime/strings.h"
 
 namespace formd::app {
@@ -12,33 +11,6 @@ using Kind = Outcome::Kind;
 
 // At most this much text in a reason or message (a page shows it whole).
 constexpr std::size_t kMaxReasonBytes = 10000;
-
-std::string request_label(const storage::Request& request) { return "n°" + std::to_string(request.id); }
-
-// The email the applicant gets for `event` (DATAPASS.md §3.4), as an outbox
-// message. Recipients are addresses of users formd knows.
-storage::OutboxMessage applicant_email(const storage::User& applicant, const storage::Request& request,
-                                       std::string_view event, const std::optional<std::string>& reason) {
-  std::string subject, body;
-  const std::string label = request_label(request);
-  if (event == "approve") {
-    subject = "Votre demande d’habilitation " + label + " a été validée";
-    body = "Bonjour,\n\nVotre demande d’habilitation " + label + " a été validée.\n";
-    if (reason) body += "\nMessage de l’instructeur :\n" + *reason + "\n";
-  } else if (event == "refuse") {
-    subject = "Votre demande d’habilitation " + label + " a été refusée";
-    body = "Bonjour,\n\nVotre demande d’habilitation " + label + " a été refusée.\n\nRaison du refus :\n" +
-           reason.value_or("") + "\n";
-  } else {
-    subject = "Des modifications sont demandées sur votre demande " + label;
-    body = "Bonjour,\n\nL’instructeur demande des modifications sur votre demande d’habilitation " + label +
-           ".\n\nRaison de la demande de modification :\n" + reason.value_or("") + "\n";
-  }
-  body += "\nL’équipe DataPass\n";
-  nlohmann::json payload = {{"to", {applicant.email}}, {"subject", subject}, {"text", body},
-                            {"event", std::string(event)}, {"request_id", request.id}};
-  return {"email", payload.dump()};
-}
 
 }  // namespace
 
@@ -123,11 +95,8 @@ Outcome Instruction::apply(const domain::Actor& actor, std::int64_t request_id, 
   change.actor_user_id = actor.user_id;
   change.reason = reason;
   change.issue_habilitation = action == domain::Action::Approve;
-  if (action != domain::Action::Archive) {
-    if (const auto applicant = store_.find_user(request->user_id)) {
-      change.outbox.push_back(applicant_email(*applicant, *request, change.event, reason));
-    }
-  }
+  // Committed with the change, or not at all; the outbox worker sends them.
+  change.outbox = emails_for_event(store_, *catalog, change.event, *request, reason, public_url_);
   auto written = store_.change_state(change);
   switch (written.outcome) {
     case storage::WriteOutcome::Ok: return {Kind::Ok, "", std::move(written.request), std::move(written.habilitation)};

@@ -2,7 +2,9 @@
 // archive. Each one loads the request, asks the policy, lets the lifecycle
 // table decide the next state, and has the store commit the state, its
 // history event, the habilitation an approval issues and the emails to send
-// (outbox) in one transaction.
+// (outbox, app/notifications.h: approve, refuse and request_changes email
+// the applicant, approve the GDPR contacts too; archive sends nothing) in
+// one transaction.
 //
 // Contract: nothing is written unless the outcome is Ok. Outcomes map to
 // HTTP: NotFound 404 (absent, or not visible to the actor), Forbidden 403,
@@ -13,6 +15,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "catalog/catalog_source.h"
 #include "domain/policy.h"
@@ -37,7 +40,10 @@ struct Outcome {
 
 class Instruction {
  public:
-  Instruction(storage::Store& store, catalog::CatalogSource& catalogs) : store_(store), catalogs_(catalogs) {}
+  // `public_url`: where formd is reached, for the links in the emails
+  // (AppOptions::public_url).
+  Instruction(storage::Store& store, catalog::CatalogSource& catalogs, std::string public_url)
+      : store_(store), catalogs_(catalogs), public_url_(std::move(public_url)) {}
 
   Outcome approve(const domain::Actor& actor, std::int64_t request_id, std::optional<std::string> message);
   Outcome refuse(const domain::Actor& actor, std::int64_t request_id, const std::string& reason);
@@ -50,6 +56,7 @@ class Instruction {
 
   storage::Store& store_;
   catalog::CatalogSource& catalogs_;
+  std::string public_url_;
 };
 
 }  // namespace formd::app
