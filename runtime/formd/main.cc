@@ -17,6 +17,10 @@
 #include "cli/roles_command.h"
 #include "formc_registry.h"
 #include "http/strict_server.h"
+#include "notify/address.h"
+#include "notify/eml_directory_transport.h"
+#include "notify/outbox_worker.h"
+#include "notify/smtp_transport.h"
 #include "server/app.h"
 #include "storage/sqlite_store.h"
 
@@ -40,6 +44,18 @@ std::thread purge_sessions_every(formd::App& app, std::chrono::seconds interval,
       }
     }
   });
+}
+
+// --public-url: http(s)://host[:port][/path], printable ASCII without
+// spaces, query or fragment (it starts every link of every email).
+std::string check_public_url(std::string& given) {
+  std::string url = given;  // a trailing "/" is fine: the links drop it
+  while (url.size() > 1 && url.back() == '/') url.pop_back();
+  const bool scheme = url.starts_with("http://") || url.starts_with("https://");
+  const auto host_at = url.find("://") + 3;
+  bool clean = scheme && url.size() > host_at && url[host_at] != '/';
+  for (const char c : url) clean = clean && c > 0x20 && c < 0x7f && c != '?' && c != '#' && c != '\\';
+  return clean ? "" : "adresse attendue de la forme http(s)://hôte[:port][/chemin], sans espace, « ? » ni « # »";
 }
 
 std::thread stop_on_signals(httplib::Server& server, sigset_t signals) {
@@ -73,6 +89,10 @@ int main(int argc, char** argv) {
   long session_ttl = 8 * 3600;
   long purge_interval = 600;
   bool dev_login = false;
+  std::string smtp_url;
+  std::string mail_from = "ne-pas-repondre@localhost";
+  std::string public_url;
+  long mail_retry_delay = 30;
   cli.add_option("--port", port, "Port TCP d’écoute")->capture_default_str()->check(CLI::Range(0, 65535));
   cli.add_option("--host", host, "Adresse d’écoute (boucle locale par défaut)")->capture_default_str();
   cli.add_option("--data", data_dir, "Répertoire de données : contient la base SQLite formd.sqlite3 (créé au besoin)")
@@ -94,6 +114,35 @@ int main(int argc, char** argv) {
                "Connexion de développement (/connexion, POST /api/v1/session) : n’importe qui se connecte avec "
                "n’importe quelle adresse et n’importe quel SIRET. À n’utiliser qu’en local ; sans ce drapeau, ces "
                "adresses répondent 404");
+  cli.add_option("--smtp-url", smtp_url,
+                 "Serveur SMTP qui reçoit les emails : smtp://hôte:port (smtps:// pour TLS implicite, "
+                 "smtp://utilisateur:mot-de-passe@hôte:port exige STARTTLS). Sans cette option, chaque email est "
+                 "écrit en fichier .eml dans <data>/emails/")
+      ->check(CLI::Validator(
+          [](std::string& url) {
+            try {
+              formd::notify::SmtpTransport check(url);
+              return std::string();
+            } catch (const std::invalid_argument& e) {
+              return std::string("URL SMTP invalide (") + e.what() + ")";
+            }
+          },
+          "URL", "smtp-url"));
+  cli.add_option("--mail-from", mail_from, "Adresse d’expédition des emails (adresse seule, sans nom affiché)")
+      ->capture_default_str()
+      ->check(CLI::Validator(
+          [](std::string& address) {
+            return formd::notify::is_valid_address(address) ? std::string() : std::string("adresse email invalide");
+          },
+          "ADRESSE", "mail-from"));
+  cli.add_option("--public-url", public_url,
+                 "Adresse publique de formd, qui commence les liens des emails (par défaut http://localhost:<port>)")
+      ->check(CLI::Validator(check_public_url, "URL", "public-url"));
+  cli.add_option("--mail-retry-delay", mail_retry_delay,
+                 "Attente avant de réessayer un email que le serveur SMTP n’a pas pris, en secondes ; doublée à "
+                 "chaque nouvel essai (au plus 1 h), abandon après 10 essais")
+      ->capture_default_str()
+      ->check(CLI::Range(1L, 3600L));
   // formd roles grant|revoke|list: see cli/roles_command.h.
   formd::cli::RolesCommand roles_command;
   auto* roles = cli.add_subcommand("roles", "Gère les rôles des utilisateurs (format DataPass : "
@@ -147,6 +196,7 @@ int main(int argc, char** argv) {
   options.assets_dir = assets;
   options.session_ttl_seconds = session_ttl;
   options.dev_login = dev_login;
+  options.public_url = public_url.empty() ? "http://localhost:" + std::to_string(port) : public_url;
   std::unique_ptr<formd::App> app_holder;
   try {
     app_holder = std::make_unique<formd::App>(*catalogs, *store, options);
@@ -155,6 +205,32 @@ int main(int argc, char** argv) {
     return 1;
   }
   formd::App& app = *app_holder;
+
+  // Emails: use cases commit them to the outbox; this worker sends them,
+  // over SMTP with --smtp-url, else as .eml files under <data>/emails/.
+  std::unique_ptr<formd::notify::MailTransport> transport;
+  std::string mail_destination;
+  try {
+    if (!smtp_url.empty()) {
+      auto smtp = std::make_unique<formd::notify::SmtpTransport>(smtp_url);
+      mail_destination = "sent to " + smtp->redacted_url();
+      transport = std::move(smtp);
+    } else {
+      auto eml = std::make_unique<formd::notify::EmlDirectoryTransport>(std::filesystem::path(data_dir) / "emails");
+      mail_destination = "written as .eml files in " + std::filesystem::absolute(eml->directory()).string() +
+                         " (no --smtp-url)";
+      transport = std::move(eml);
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "formd: error: emails: " << e.what() << "\n";
+    return 1;
+  }
+  const formd::storage::SystemClock mail_clock;
+  formd::notify::OutboxWorkerOptions mail_options;
+  mail_options.mail_from = mail_from;
+  mail_options.retry.first_delay = std::chrono::seconds(mail_retry_delay);
+  formd::notify::OutboxWorker mailer(*store, *transport, mail_clock, mail_options,
+                                     [](std::string_view line) { std::cerr << "formd: " << line << "\n"; });
   // Strict framing, bounded request heads, idle keep-alive connections
   // closed after 5 s. Slow clients are nginx's job in the supported
   // deployment (README "Deployment"): a thread serves one connection here.
@@ -190,13 +266,17 @@ int main(int argc, char** argv) {
             << " definitions, " << catalog->forms().size() << " forms, "
             << (dev ? "dev mode: interpreter, reload on change" : "compiled validators") << ", data in "
             << std::filesystem::absolute(data_dir).string() << ")\n";
+  std::cerr << "formd: emails " << mail_destination << ", from " << mail_from << ", links to " << options.public_url
+            << "\n";
   if (dev_login) std::cerr << "formd: --dev-login: anyone can sign in as any email and SIRET (development only)\n";
   std::thread stopper = stop_on_signals(server, signals);
   std::atomic<bool> stop_purging{false};
   std::thread purger = purge_sessions_every(app, std::chrono::seconds(purge_interval), stop_purging);
+  mailer.start();
   server.listen_after_bind();
   stop_purging = true;
   purger.join();
+  mailer.stop();  // after the send in progress, if any (bounded by the SMTP timeouts)
   if (stopper.joinable()) {
     // listen ended on its own (not by a signal): wake the waiting thread.
     pthread_kill(stopper.native_handle(), SIGTERM);
