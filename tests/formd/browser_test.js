@@ -354,10 +354,12 @@ async function main() {
     // ---- Mes demandes --------------------------------------------------------
     await clickAndLoad(page, page.getByRole("banner").getByRole("link", { name: "Mes demandes" }));
     await expectPath(page, /^\/demandes$/, "Mes demandes");
-    const row = page.locator(`tr[data-formd-request="${requestId}"]`);
+    const row = page.locator(`[data-formd-request="${requestId}"]`);
     assert.equal(await row.count(), 1, "the request is listed");
-    assert.match((await row.textContent()).replace(/\s+/g, " "), /API Pro Santé Connect – Demande libre/);
-    assert.equal((await row.locator(".fr-badge").textContent()).trim(), "En cours d'instruction");
+    const card = (await row.textContent()).replace(/\s+/g, " ");
+    assert.match(card, /API Pro Santé Connect/);
+    assert.match(card, /Via le formulaire « Demande libre »/);
+    assert.equal((await row.locator(".fr-badge").last().textContent()).trim(), "En cours d'instruction");
     await shot("mes-demandes");
 
     // ---- Preview of the form (providers' view) -------------------------------

@@ -949,10 +949,11 @@ describe("formd HTTP", () => {
     assert.match(done.text, /Votre demande a été soumise/);
     assert.match(done.text, /En cours d(&#39;|')instruction/);
     const mine = await c.get("/demandes");
-    const row = new RegExp(`<tr data-formd-request="${id}">(.*?)</tr>`, "s").exec(mine.text);
+    const row = new RegExp(`data-formd-request="${id}">(.*?)</a>`, "s").exec(mine.text);
     assert.ok(row, "the request is listed");
-    assert.match(row[1], /En cours d(&#39;|')instruction/);
+    assert.match(row[1], /En cours d(&#39;|&apos;|')instruction/);
     assert.match(row[1], /Consulter/);
+    assert.match(mine.text, /Demandes en cours d’instruction/);
 
     // Frozen: steps and summary redirect to the request, posts are refused.
     const stepAfter = await c.get(stepUrl("basic_infos"));

@@ -236,6 +236,17 @@ bool App::install(http::StrictServer& server) {
   router.post(R"(/demandes/(\d{1,18})/etapes/([a-z0-9_]+))", page(&App::save_step));
   router.get(R"(/demandes/(\d{1,18})/resume)", page(&App::show_summary));
   router.post(R"(/demandes/(\d{1,18})/soumettre)", page(&App::submit_request));
+  router.get("/instruction", [](const httplib::Request&, httplib::Response& res) { http::redirect(res, "/instruction/demandes"); });
+  router.get("/instruction/demandes", page(&App::instruction_list));
+  router.get(R"(/instruction/demandes/(\d{1,18}))", page(&App::instruction_request));
+  router.get(R"(/instruction/demandes/(\d{1,18})/(valider|refuser|demander-des-modifications|supprimer))",
+             page(&App::instruction_action));
+  router.post(R"(/instruction/demandes/(\d{1,18})/(valider|refuser|demander-des-modifications|supprimer))",
+              page(&App::instruction_action));
+  router.get("/instruction/roles", page(&App::roles_page));
+  router.post("/instruction/roles", page(&App::grant_role));
+  router.post("/instruction/roles/retirer", page(&App::revoke_role));
+  router.get(R"(/habilitations/(\d{1,18}))", page(&App::show_habilitation));
   router.get(R"(/preview/([A-Za-z0-9_-]+))", page(&App::preview));
   router.get(R"(/static/((?:formc|formd)/[A-Za-z0-9_./-]+))", page(&App::generated_static));
   install_api(router);

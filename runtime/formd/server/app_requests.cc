@@ -10,6 +10,7 @@
 #include "render/form_post.h"
 #include "render/slot_filler.h"
 #include "server/app.h"
+#include "web/models.h"
 #include "http/messages.h"
 
 namespace formd {
@@ -231,36 +232,102 @@ void App::my_requests(const httplib::Request& req, httplib::Response& res) {
   Caller caller = identify(req);
   if (!caller.logged_in()) return http::redirect(res, "/connexion?suite=%2Fdemandes");
   const auto catalog = catalogs_.current();
-  const auto requests = store_.list_requests(caller.user->organization_siret);
-  std::string body;
-  if (requests.empty()) {
-    body = "<p>Votre organisation n’a encore fait aucune demande.</p><p><a class=\"fr-btn\" href=\"/\">Parcourir le catalogue</a></p>\n";
-  } else {
-    body = "<div class=\"fr-table fr-table--no-caption\"><table><caption>Demandes de votre organisation</caption>"
-           "<thead><tr><th scope=\"col\">N°</th><th scope=\"col\">Formulaire</th><th scope=\"col\">État</th>"
-           "<th scope=\"col\">Déposée par</th><th scope=\"col\">Mise à jour</th><th scope=\"col\">Action</th></tr></thead><tbody>\n";
-    for (const auto& r : requests) {
-      const auto* entry = catalog->find_form(r.form_uid);
-      const std::string name = entry ? entry->display_name : r.form_uid;
-      const std::string definition = entry ? entry->definition->name : r.definition_id;
-      std::string who = "vous";
-      if (r.user_id != caller.user->id) {
-        const auto user = store_.find_user(r.user_id);
-        who = user ? user->name : "un membre de votre organisation";
+  const bool habilitations_tab = req.get_param_value("onglet") == "habilitations";
+  web::Data data;
+  data.set("requests_tab", !habilitations_tab);
+  data.set("habilitations_tab", habilitations_tab);
+  auto who = [&](std::int64_t user_id) {
+    return user_id == caller.user->id ? std::string("vous êtes le demandeur") : user_label(user_id) + " est le demandeur";
+  };
+  auto definition_name = [&](const std::string& id) {
+    const auto* d = catalog->find_definition(id);
+    return d ? d->name : id;
+  };
+  auto form_name = [&](const std::string& uid) {
+    const auto* f = catalog->find_form(uid);
+    return f ? f->display_name : uid;
+  };
+  auto project = [](const std::string& data_json) {
+    const auto d = nlohmann::json::parse(data_json, nullptr, false);
+    const auto it = d.is_object() ? d.find("intitule") : d.end();
+    return d.is_object() && it != d.end() && it->is_string() ? it->get<std::string>() : std::string("(sans nom)");
+  };
+  if (!habilitations_tab) {
+    // DataPass's groups (LIFECYCLE.md §2.2); validated, archived and revoked requests live on as habilitations.
+    using S = storage::RequestState;
+    const struct {
+      S state;
+      const char* key;
+      const char* title;
+    } groups[] = {{S::ChangesRequested, "a-modifier", "Demandes à modifier"},
+                  {S::Submitted, "en-cours", "Demandes en cours d’instruction"},
+                  {S::Draft, "brouillons", "Demandes en brouillon"},
+                  {S::Refused, "refusees", "Demandes refusées"}};
+    const auto requests = store_.list_requests(caller.user->organization_siret);
+    web::List group_list;
+    for (const auto& g : groups) {
+      web::List cards;
+      for (const auto& r : requests) {
+        if (r.state != g.state) continue;
+        web::Data card;
+        card.set("id", std::to_string(r.id));
+        card.set("definition", definition_name(r.definition_id));
+        card.set("project", project(r.data_json));
+        card.set("form", form_name(r.form_uid));
+        card.set("who", who(r.user_id));
+        card.set("updated", web::date_text(r.updated_at));
+        const bool editable = (r.state == S::Draft || r.state == S::ChangesRequested) && r.user_id == caller.user->id;
+        card.set("action", editable ? (r.state == S::Draft ? "Continuer" : "Modifier") : "Consulter");
+        web::set_badge(card, r.state);
+        cards.push_back(card);
       }
-      const bool draft = r.state == storage::RequestState::Draft;
-      body += "<tr data-formd-request=\"" + std::to_string(r.id) + "\"><td>" + std::to_string(r.id) + "</td><td>" +
-              esc(definition) + " – " + esc(name) + "</td><td>" + state_badge(r.state) + "</td><td>" + esc(who) +
-              "</td><td>" + esc(date_text(r.updated_at)) + "</td><td><a class=\"fr-link\" href=\"" +
-              esc(pages::request_url(r.id)) + "\">" + (draft ? "Continuer" : "Consulter") +
-              "<span class=\"fr-sr-only\"> la demande n°" + std::to_string(r.id) + "</span></a></td></tr>\n";
+      if (cards.empty()) continue;
+      web::Data group;
+      group.set("key", g.key);
+      group.set("title", g.title);
+      group.set("count", std::to_string(cards.size()));
+      group.set("highlight", g.state == S::ChangesRequested);
+      group.set("cards", cards);
+      group_list.push_back(group);
     }
-    body += "</tbody></table></div>\n";
+    data.set("has_requests", !group_list.empty());
+    data.set("groups", group_list);
+  } else {
+    using H = domain::HabilitationState;
+    const auto habilitations = store_.habilitations_of_organization(caller.user->organization_siret);
+    web::List group_list;
+    // Obsolete habilitations are not listed (LIFECYCLE.md §2.2).
+    for (const auto& [state, key, title] : {std::tuple{H::Active, "actives", "Habilitations actives"},
+                                            std::tuple{H::Revoked, "revoquees", "Habilitations révoquées"}}) {
+      web::List cards;
+      for (const auto& h : habilitations) {
+        if (h.state != state) continue;
+        web::Data card;
+        card.set("hid", std::to_string(h.id));
+        card.set("definition", definition_name(h.definition_id));
+        card.set("project", project(h.data_json));
+        card.set("form", form_name(h.form_uid));
+        card.set("who", who(h.applicant_user_id));
+        card.set("validated", web::date_text(h.created_at));
+        web::set_badge(card, h.state);
+        cards.push_back(card);
+      }
+      if (cards.empty()) continue;
+      web::Data group;
+      group.set("key", key);
+      group.set("title", title);
+      group.set("count", std::to_string(cards.size()));
+      group.set("cards", cards);
+      group_list.push_back(group);
+    }
+    data.set("has_habilitations", !group_list.empty());
+    data.set("hgroups", group_list);
   }
   pages::PageShell page;
-  page.title = "Mes demandes";
-  page.body_html = std::move(body);
-  page.breadcrumbs = {{"Catalogue", "/"}, {"Mes demandes", ""}};
+  page.title = habilitations_tab ? "Les habilitations délivrées" : "Les demandes en cours";
+  page.heading_in_body = true;
+  page.body_html = web::render("dashboard", data);
+  page.breadcrumbs = {{"Catalogue", "/"}, {"Demandes et habilitations", ""}};
   send_page(res, 200, std::move(page), caller);
 }
 
@@ -271,6 +338,10 @@ void App::show_request(const httplib::Request& req, httplib::Response& res) {
   auto owned = load_owned(req.matches[1].str(), res, caller, *catalog);
   if (!owned) return;
   const auto& r = owned->request;
+  // Instructors and reporters see it through the instruction space.
+  if (r.organization_siret != caller.user->organization_siret) {
+    return http::redirect(res, "/instruction/demandes/" + std::to_string(r.id));
+  }
   if (r.state == storage::RequestState::Draft && may(domain::Action::Edit, r, caller) == domain::Verdict::Allowed) {
     return http::redirect(res, pages::step_url(r.id, owned->form->pages.front().key));
   }
@@ -281,6 +352,35 @@ void App::show_request(const httplib::Request& req, httplib::Response& res) {
   }
   body += state_badge(r.state);
   if (r.submitted_at) body += "<p>Soumise le " + esc(date_text(*r.submitted_at)) + ".</p>\n";
+  {
+    // The instructor's last word, and the habilitations the request issued.
+    web::Data status;
+    const auto events = store_.events_of(r.id);
+    auto last_reason = [&](std::string_view name) {
+      for (const auto& e : events) {
+        if (e.name == name) return e.reason.value_or("");
+      }
+      return std::string();
+    };
+    const bool changes = r.state == storage::RequestState::ChangesRequested;
+    const bool refused = r.state == storage::RequestState::Refused;
+    status.set("changes_requested", changes);
+    status.set("refused", refused);
+    if (changes) status.set("reason", last_reason("request_changes"));
+    if (refused) status.set("reason", last_reason("refuse"));
+    status.set("can_edit", changes && may(domain::Action::Edit, r, caller) == domain::Verdict::Allowed);
+    status.set("edit_href", pages::step_url(r.id, owned->form->pages.front().key));
+    web::List habilitations;
+    for (const auto& h : store_.habilitations_of(r.id)) {
+      web::Data item;
+      item.set("hid", std::to_string(h.id));
+      item.set("state_label", std::string(domain::badge_label(h.state)));
+      habilitations.push_back(item);
+    }
+    status.set("has_habilitations", !habilitations.empty());
+    status.set("habilitations", habilitations);
+    body += web::render("request_status", status);
+  }
   pages::SummaryView view;
   view.catalog = catalog.get();
   view.form = owned->form;
@@ -288,6 +388,11 @@ void App::show_request(const httplib::Request& req, httplib::Response& res) {
   view.request_id = r.id;
   view.editable = false;
   body += pages::summary_body(view);
+  {
+    web::Data history;
+    set_request_history(history, r, *catalog);
+    body += web::render("history", history);
+  }
   pages::PageShell page;
   page.title = "Demande n°" + std::to_string(r.id) + " – " + owned->form->display_name;
   page.body_html = std::move(body);
