@@ -124,7 +124,7 @@ TEST_CASE("approve without a message has no message section, nor an empty line f
   CHECK(text.find("\n\n\n") == std::string::npos);
 }
 
-TEST_CASE("GDPR contacts: absent, blank or invalid are skipped; the same person gets one email", "[notifications]") {
+TEST_CASE("GDPR contacts: absent, blank or invalid are skipped, the same person gets one email", "[notifications]") {
   json data = kData;
   data.erase("responsable_traitement_email");
   data["delegue_protection_donnees_email"] = "   ";
@@ -223,7 +223,7 @@ TEST_CASE("the applicant's name falls back to their email", "[notifications]") {
   CHECK(contains(payloads(f)[1]["text"], "soumise par demandeur@exemple.fr"));
 }
 
-TEST_CASE("instructors of a definition: instructor or manager, on it or on its provider; not admin alone",
+TEST_CASE("instructors of a definition: instructor or manager, on it or on its provider, not admin alone",
           "[notifications]") {
   formd::notify::testing::TempDir temp;
   auto store = formd::storage::SqliteStore::open(temp.path());
