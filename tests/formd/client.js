@@ -209,3 +209,90 @@ module.exports = {
   hiddenInputs, unescapeHtml, csrfOf, versionOf, validDocument,
   rawRequest, rawGet, rawPost, rawSend,
 };
+
+
+// ---- Shared by the instruction tests (instruction_pages_test.js, browser_instruction_test.js) ----
+
+// Hostile strings every page must show escaped (also in http_test.js).
+const PAYLOADS = [
+  "<script>alert(1)</script>",
+  '"><img src=x onerror=alert(1)>',
+  "'onmouseover='x",
+  "{{value:intitule}}",
+  "</textarea><script>x</script>",
+];
+
+// No payload is in `html` raw, no inline script; with expectPayload, the
+// escaped payload is there (the value really is shown, escaped).
+function assertEscaped(html, where, { expectPayload = true } = {}) {
+  for (const raw of ["<script>alert(1)</script>", "<img src=x", "<script>x</script>", "</textarea><script>", "'onmouseover='", "onerror=alert(1)>"]) {
+    assert.ok(!html.includes(raw), `${where}: raw ${JSON.stringify(raw)} in the page`);
+  }
+  assert.ok(!/<script(?![^>]*\bsrc="\/static\/)/.test(html), `${where}: an inline <script> in the page`);
+  if (expectPayload) {
+    assert.ok(html.includes("&lt;script&gt;alert(1)&lt;/script&gt;"), `${where}: the escaped payload is missing`);
+    assert.ok(/\{\{value:intitule\}\}|&#123;&#123;value:intitule&#125;&#125;|&#x7[bB];&#x7[bB];value:intitule/.test(html),
+      `${where}: {{value:intitule}} is not shown literally`);
+  }
+}
+
+// `formd roles grant --data DIR email role` (exit 0 expected).
+function grantRole(dataDir, email, role) {
+  const { spawnSync } = require("node:child_process");
+  const r = spawnSync(process.env.FORMD, ["roles", "grant", "--data", dataDir, email, role], { encoding: "utf8" });
+  assert.equal(r.status, 0, `formd roles grant ${email} ${role}: ${r.stderr}`);
+}
+
+// A client logged in through POST /api/v1/session (--dev-login): the same
+// cookie serves the pages. client.csrf is the session's CSRF token (pages' _csrf too).
+async function loginClient(baseUrl, { email = uniqueEmail("agent"), name = "Agent Test", siret = newSiret() } = {}) {
+  const client = new Client(baseUrl);
+  const res = await client.post("/api/v1/session", { json: { email, name, siret } });
+  assert.equal(res.status, 200, `login ${email}: ${res.text}`);
+  client.csrf = res.json.csrf_token;
+  client.email = email;
+  client.name = name;
+  client.siret = siret;
+  return client;
+}
+
+// A request created and submitted through the API (fully valid data, merged with `data`).
+async function submitThroughApi(applicant, { formUid = "api-pro-sante-connect", data = {} } = {}) {
+  const created = await applicant.api("POST", "/api/v1/requests", { form_uid: formUid, data: { ...validDocument(), ...data } });
+  assert.equal(created.status, 201, created.text);
+  const submitted = await applicant.api("POST", `/api/v1/requests/${created.json.id}/submit`, { version: created.json.version });
+  assert.equal(submitted.status, 200, submitted.text);
+  return submitted.json;
+}
+
+// The text of an HTML fragment: tags dropped, entities decoded, spaces
+// collapsed, typographic apostrophes as plain ones.
+function pageText(html) {
+  return unescapeHtml(html.replace(/<script[\s\S]*?<\/script>/g, " ").replace(/<[^>]+>/g, " ").replace(/&apos;/g, "&#39;"))
+    .replace(/&nbsp;|&#160;/g, " ").replace(/[’‘]/g, "'").replace(/\s+/g, " ").trim();
+}
+
+// The <section> whose first heading's text starts with `title` (apostrophes
+// compared plain), or null. Sections are not nested in formd's pages.
+function sectionByHeading(html, title) {
+  const want = title.replace(/[’‘]/g, "'");
+  for (const m of html.matchAll(/<section\b[^>]*>([\s\S]*?)<\/section>/g)) {
+    const h = /<h[1-6][^>]*>([\s\S]*?)<\/h[1-6]>/.exec(m[1]);
+    if (h && pageText(h[1]).startsWith(want)) return m[0];
+  }
+  return null;
+}
+
+// The values of attribute `attr` in `html`, in order (e.g. data-formd-request).
+function attrValues(html, attr) {
+  return [...html.matchAll(new RegExp(`\\b${attr}="([^"]*)"`, "g"))].map((m) => unescapeHtml(m[1]));
+}
+
+// The hrefs of the links of `html` (entities decoded).
+function linkHrefs(html) {
+  return [...html.matchAll(/<a\b[^>]*\bhref="([^"]*)"/g)].map((m) => unescapeHtml(m[1]));
+}
+
+Object.assign(module.exports, {
+  PAYLOADS, assertEscaped, grantRole, loginClient, submitThroughApi, pageText, sectionByHeading, attrValues, linkHrefs,
+});
