@@ -1,6 +1,7 @@
 #include "app/submission.h"
 
 #include "app/changelog.h"
+#include "app/notifications.h"
 
 namespace formd::app {
 
@@ -38,6 +39,11 @@ Outcome Submission::submit(const domain::Actor& actor, std::int64_t request_id, 
       change.changes_json = changelog(*definition, before, data).dump();
     }
   }
+  // The emails read the request as the submission leaves it.
+  storage::Request submitted = *request;
+  submitted.state = change.to;
+  submitted.data_json = *change.data_json;
+  change.outbox = emails_for_event(store_, *catalog, change.event, submitted, std::nullopt, public_url_);
   auto written = store_.change_state(change);
   switch (written.outcome) {
     case storage::WriteOutcome::Ok: return {Kind::Ok, "", std::move(written.request), std::nullopt};

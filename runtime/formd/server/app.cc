@@ -40,7 +40,7 @@ bool is_plain_local_target(const std::string& next) {
 App::App(catalog::CatalogSource& catalogs, storage::Store& store, AppOptions options)
     : catalogs_(catalogs), store_(store), options_(std::move(options)),
       instruction_(store, catalogs, options_.public_url),
-      submission_(store, catalogs, "") {
+      submission_(store, catalogs, options_.public_url) {
   login_form_key_ = store_.server_secret("login_form_key", auth::new_token());
 }
 
