@@ -70,6 +70,11 @@ Json full_request_json(const storage::Request& r, storage::Store& store) {
   }
   Json habilitations = Json::array();
   for (const auto& h : store.habilitations_of(r.id)) habilitations.push_back(habilitation_json(h));
+  // DataPass's flag: the request already issued a habilitation and is being
+  // updated (back in draft, submitted, changes requested or refused).
+  const bool in_update = r.state != storage::RequestState::Validated && r.state != storage::RequestState::Revoked &&
+                         r.state != storage::RequestState::Archived;
+  out["reopening"] = !habilitations.empty() && in_update;
   out["habilitations"] = std::move(habilitations);
   return out;
 }

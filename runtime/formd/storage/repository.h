@@ -218,8 +218,10 @@ struct StateChangeResult {
 struct RequestSearch {
   std::vector<std::string> definition_ids;
   std::optional<RequestState> state;
-  // A request number ("42", "n°42") or words of its project name (the
-  // `intitule` attribute), matched case-insensitively (ASCII); empty: all.
+  // A request number ("42", "n°42", "#42") or a piece of its project name
+  // (the `intitule` attribute: the trimmed text as one substring, ASCII
+  // letters case-insensitively); empty: all. Drafts match too: an
+  // instructor may delete one (DataPass's "Supprimer").
   std::string text;
   std::size_t offset = 0;
   std::size_t limit = 50;
