@@ -226,3 +226,4 @@ if ((${#warnings[@]})); then
   printf '!!! %s\n' "${warnings[@]}"
   exit 1
 fi
+"$root/tests/bench/bench_instruction.sh" "$build"  # the instruction list over 10,000 requests (its own formd)
