@@ -237,15 +237,22 @@ bool App::install(http::StrictServer& server) {
   router.get(R"(/demandes/(\d{1,18})/resume)", page(&App::show_summary));
   router.post(R"(/demandes/(\d{1,18})/soumettre)", page(&App::submit_request));
   router.get("/instruction", [](const httplib::Request&, httplib::Response& res) { http::redirect(res, "/instruction/demandes"); });
-  router.get("/instruction/demandes", page(&App::instruction_list));
-  router.get(R"(/instruction/demandes/(\d{1,18}))", page(&App::instruction_request));
+  // Each route says what it needs (app_middleware.cc); the handler gets the caller and the posted form.
+  auto role_page = [this](void (App::*handler)(const httplib::Request&, httplib::Response&, const Caller&, const PostedForm&)) {
+    return this->page(PageAccess::RoleHolder, [this, handler](const httplib::Request& req, httplib::Response& res,
+                                                               const Caller& caller, const PostedForm& form) {
+      (this->*handler)(req, res, caller, form);
+    });
+  };
+  router.get("/instruction/demandes", role_page(&App::instruction_list));
+  router.get(R"(/instruction/demandes/(\d{1,18}))", role_page(&App::instruction_request));
   router.get(R"(/instruction/demandes/(\d{1,18})/(valider|refuser|demander-des-modifications|supprimer))",
-             page(&App::instruction_action));
+             role_page(&App::instruction_action));
   router.post(R"(/instruction/demandes/(\d{1,18})/(valider|refuser|demander-des-modifications|supprimer))",
-              page(&App::instruction_action));
-  router.get("/instruction/roles", page(&App::roles_page));
-  router.post("/instruction/roles", page(&App::grant_role));
-  router.post("/instruction/roles/retirer", page(&App::revoke_role));
+              role_page(&App::instruction_action));
+  router.get("/instruction/roles", role_page(&App::roles_page));
+  router.post("/instruction/roles", role_page(&App::grant_role));
+  router.post("/instruction/roles/retirer", role_page(&App::revoke_role));
   router.get(R"(/habilitations/(\d{1,18}))", page(&App::show_habilitation));
   router.get(R"(/preview/([A-Za-z0-9_-]+))", page(&App::preview));
   router.get(R"(/static/((?:formc|formd)/[A-Za-z0-9_./-]+))", page(&App::generated_static));

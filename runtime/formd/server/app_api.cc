@@ -244,25 +244,19 @@ void App::install_api(http::Router& router) {
                                {"csrf_token", caller.csrf_token}});
   });
 
-  router.get("/api/v1/session", [this](const httplib::Request& req, httplib::Response& res) {
-    const Caller caller = identify(req);
-    if (!check_api_identity(req, res, caller, false)) return;
+  router.get("/api/v1/session", api(ApiAccess::SignedIn, [this](const httplib::Request&, httplib::Response& res, const Caller& caller) {
     const auto& user = *caller.user;
     http::send_json(res, 200, {{"user", {{"id", user.id}, {"email", user.email}, {"name", user.name}, {"organization_siret", user.organization_siret}}},
                                {"csrf_token", caller.csrf_token}});
-  });
+  }));
 
-  router.get("/api/v1/requests", [this](const httplib::Request& req, httplib::Response& res) {
-    const Caller caller = identify(req);
-    if (!check_api_identity(req, res, caller, false)) return;
+  router.get("/api/v1/requests", api(ApiAccess::SignedIn, [this](const httplib::Request&, httplib::Response& res, const Caller& caller) {
     Json list = Json::array();
     for (const auto& r : store_.list_requests(caller.user->organization_siret)) list.push_back(request_json(r));
     http::send_json(res, 200, {{"requests", std::move(list)}});
-  });
+  }));
 
-  router.post("/api/v1/requests", [this](const httplib::Request& req, httplib::Response& res) {
-    const Caller caller = identify(req);
-    if (!check_api_identity(req, res, caller, true)) return;
+  router.post("/api/v1/requests", api(ApiAccess::SignedInWithCsrf, [this](const httplib::Request& req, httplib::Response& res, const Caller& caller) {
     const auto body = read_json_body(req, res);
     if (!body || !only_keys(*body, {"form_uid", "data"}, res)) return;
     const auto catalog = catalogs_.current();
@@ -284,21 +278,18 @@ void App::install_api(http::Router& router) {
                                                 caller.user->id, caller.user->organization_siret});
     res.set_header("Location", "/api/v1/requests/" + std::to_string(created.id));
     http::send_json(res, 201, request_json(created));
-  });
+  }));
 
-  router.get(R"(/api/v1/requests/(\d{1,18}))", [this](const httplib::Request& req, httplib::Response& res) {
-    const Caller caller = identify(req);
-    if (!check_api_identity(req, res, caller, false)) return;
+  router.get(R"(/api/v1/requests/(\d{1,18}))", api(ApiAccess::SignedIn, [this](const httplib::Request& req, httplib::Response& res, const Caller& caller) {
     const auto id = parse_id(req.matches[1].str());
     const auto found = id ? visible_request(*id, *caller.user) : std::nullopt;
     if (!found) return http::send_json_error(res, 404, "Demande introuvable.");
     res.set_header("ETag", "\"" + std::to_string(found->version) + "\"");
     http::send_json(res, 200, full_request_json(*found, store_));
-  });
+  }));
 
-  auto write = [this](const httplib::Request& req, httplib::Response& res, bool submit) {
-    const Caller caller = identify(req);
-    if (!check_api_identity(req, res, caller, true)) return;
+  // PATCH and submit: the applicant writes (the middleware has checked the session and its CSRF token).
+  auto write = [this](const httplib::Request& req, httplib::Response& res, const Caller& caller, bool submit) {
     const auto body = read_json_body(req, res);
     if (!body) return;
     if (!only_keys(*body, submit ? std::initializer_list<std::string_view>{"version"}
@@ -349,7 +340,9 @@ void App::install_api(http::Router& router) {
         return http::send_json_error(res, 409, "La demande n’est plus un brouillon.");
     }
   };
-  router.patch(R"(/api/v1/requests/(\d{1,18}))", [write](const httplib::Request& req, httplib::Response& res) { write(req, res, false); });
+  router.patch(R"(/api/v1/requests/(\d{1,18}))", api(ApiAccess::SignedInWithCsrf, [write](const httplib::Request& req, httplib::Response& res, const Caller& caller) {
+    write(req, res, caller, false);
+  }));
 
   // ---- Instruction (issue 9) ----------------------------------------------------
   // POST /api/v1/requests/{id}/approve {"message"?} | refuse {"reason"} |
@@ -357,9 +350,7 @@ void App::install_api(http::Router& router) {
   // (404 / 403 / 409 / 422), the store commits state, history, habilitation
   // and emails together.
   router.post(R"(/api/v1/requests/(\d{1,18})/(approve|refuse|request_changes|archive))",
-              [this](const httplib::Request& req, httplib::Response& res) {
-    const Caller caller = identify(req);
-    if (!check_api_identity(req, res, caller, true)) return;
+              api(ApiAccess::SignedInWithCsrf, [this](const httplib::Request& req, httplib::Response& res, const Caller& caller) {
     const std::string verb = req.matches[2].str();
     Json body = Json::object();
     if (!req.body.empty() || verb != "archive") {
@@ -387,12 +378,10 @@ void App::install_api(http::Router& router) {
     Json out = full_request_json(*outcome.request, store_);
     if (outcome.habilitation) out["habilitation"] = habilitation_json(*outcome.habilitation);
     http::send_json(res, 200, out);
-  });
+  }));
 
   // The request's history, newest first.
-  router.get(R"(/api/v1/requests/(\d{1,18})/events)", [this](const httplib::Request& req, httplib::Response& res) {
-    const Caller caller = identify(req);
-    if (!check_api_identity(req, res, caller, false)) return;
+  router.get(R"(/api/v1/requests/(\d{1,18})/events)", api(ApiAccess::SignedIn, [this](const httplib::Request& req, httplib::Response& res, const Caller& caller) {
     const auto id = parse_id(req.matches[1].str());
     const auto found = id ? visible_request(*id, *caller.user) : std::nullopt;
     if (!found) return http::send_json_error(res, 404, "Demande introuvable.");
@@ -411,19 +400,19 @@ void App::install_api(http::Router& router) {
                         {"habilitation_id", e.habilitation_id ? Json(*e.habilitation_id) : Json(nullptr)}});
     }
     http::send_json(res, 200, events);
-  });
+  }));
 
-  router.get(R"(/api/v1/habilitations/(\d{1,18}))", [this](const httplib::Request& req, httplib::Response& res) {
-    const Caller caller = identify(req);
-    if (!check_api_identity(req, res, caller, false)) return;
+  router.get(R"(/api/v1/habilitations/(\d{1,18}))", api(ApiAccess::SignedIn, [this](const httplib::Request& req, httplib::Response& res, const Caller& caller) {
     const auto id = parse_id(req.matches[1].str());
     const auto habilitation = id ? store_.find_habilitation(*id) : std::nullopt;
     if (!habilitation || !visible_request(habilitation->request_id, *caller.user)) {
       return http::send_json_error(res, 404, "Habilitation introuvable.");
     }
     http::send_json(res, 200, habilitation_json(*habilitation));
-  });
-  router.post(R"(/api/v1/requests/(\d{1,18})/submit)", [write](const httplib::Request& req, httplib::Response& res) { write(req, res, true); });
+  }));
+  router.post(R"(/api/v1/requests/(\d{1,18})/submit)", api(ApiAccess::SignedInWithCsrf, [write](const httplib::Request& req, httplib::Response& res, const Caller& caller) {
+    write(req, res, caller, true);
+  }));
 }
 
 }  // namespace formd

@@ -103,8 +103,11 @@ void App::set_request_history(web::Data& data, const storage::Request& request, 
 }
 
 std::string App::read_only_summary(const catalog::Catalog& catalog, const catalog::FormEntry& form,
-                                   const nlohmann::json& data) {
+                                   const nlohmann::json& data, std::int64_t request_id) {
   pages::SummaryView view;
+  // Its (hidden) edit links point at the request's real pages, never at
+  // anchors of a page that has no steps.
+  view.request_id = request_id;
   view.catalog = &catalog;
   view.form = &form;
   view.data = &data;
@@ -122,23 +125,7 @@ std::vector<const formc::model::Definition*> App::instructed_definitions(const d
   return out;
 }
 
-bool App::require_role_holder(const httplib::Request& req, httplib::Response& res, const Caller& caller) {
-  if (!caller.logged_in()) {
-    http::redirect(res, "/connexion?suite=" + http::url_encode(req.path));
-    return false;
-  }
-  if (!app::actor_of(*caller.user, store_).roles.any()) {
-    send_error_page(res, 403, "Accès refusé",
-                    "Vous n’avez pas le droit d’accéder à cette page : elle est réservée aux instructeurs et rapporteurs.",
-                    caller);
-    return false;
-  }
-  return true;
-}
-
-void App::instruction_list(const httplib::Request& req, httplib::Response& res) {
-  const Caller caller = identify(req);
-  if (!require_role_holder(req, res, caller)) return;
+void App::instruction_list(const httplib::Request& req, httplib::Response& res, const Caller& caller, const PostedForm&) {
   const auto catalog = catalogs_.current();
   const auto actor = app::actor_of(*caller.user, store_);
   const auto definitions = instructed_definitions(actor, *catalog, domain::RoleKind::Reporter);
@@ -227,9 +214,8 @@ void App::instruction_list(const httplib::Request& req, httplib::Response& res) 
 }
 
 // The request as an instructor or reporter sees it.
-void App::instruction_request(const httplib::Request& req, httplib::Response& res) {
-  const Caller caller = identify(req);
-  if (!require_role_holder(req, res, caller)) return;
+void App::instruction_request(const httplib::Request& req, httplib::Response& res, const Caller& caller,
+                              const PostedForm&) {
   show_instruction_request(req, res, caller, req.matches[1].str(), instruction_notice(req.get_param_value("fait")), 200);
 }
 
@@ -283,7 +269,7 @@ void App::show_instruction_request(const httplib::Request&, httplib::Response& r
   }
   data.set("has_habilitations", !habilitations.empty());
   data.set("habilitations", habilitations);
-  data.set("summary_trusted_html", web::trusted_html(form ? read_only_summary(*catalog, *form, data_json) : std::string()));
+  data.set("summary_trusted_html", web::trusted_html(form ? read_only_summary(*catalog, *form, data_json, request->id) : std::string()));
   set_request_history(data, *request, *catalog);
 
   pages::PageShell page;
@@ -294,16 +280,10 @@ void App::show_instruction_request(const httplib::Request&, httplib::Response& r
   send_page(res, status, std::move(page), caller);
 }
 
-void App::instruction_action(const httplib::Request& req, httplib::Response& res) {
-  const Caller caller = identify(req);
+void App::instruction_action(const httplib::Request& req, httplib::Response& res, const Caller& caller,
+                             const PostedForm& form) {
   const bool posting = req.method == "POST";
-  std::vector<std::pair<std::string, std::string>> pairs;
-  if (posting) {
-    if (!http::is_form_post(req)) return send_error_page(res, 415, "Requête refusée", "Type de contenu non accepté.", caller);
-    pairs = http::form_pairs(req);
-    if (!check_form_csrf(req, res, caller, http::form_value(pairs, "_csrf"))) return;
-  }
-  if (!require_role_holder(req, res, caller)) return;
+  const auto& pairs = form.pairs;
   const auto* page_def = action_page(req.matches[2].str());
   const auto id = parse_number(req.matches[1].str());
   const auto catalog = catalogs_.current();
@@ -425,7 +405,8 @@ void App::show_habilitation(const httplib::Request& req, httplib::Response& res)
       if (const auto u = store_.find_user(*e.user_id)) data.set("validated_by", u->email);
     }
   }
-  data.set("summary_trusted_html", web::trusted_html(form ? read_only_summary(*catalog, *form, data_json) : std::string()));
+  data.set("summary_trusted_html", web::trusted_html(form ? read_only_summary(*catalog, *form, data_json, habilitation->request_id)
+                                                     : std::string()));
   pages::PageShell page;
   page.title = "Habilitation " + (definition ? definition->name : habilitation->definition_id) + " - " + project_name(data_json);
   page.heading_in_body = true;

@@ -28,9 +28,7 @@ std::string role_label(const domain::Role& role, const catalog::Catalog& catalog
 
 }  // namespace
 
-void App::roles_page(const httplib::Request& req, httplib::Response& res) {
-  const Caller caller = identify(req);
-  if (!require_role_holder(req, res, caller)) return;
+void App::roles_page(const httplib::Request& req, httplib::Response& res, const Caller& caller, const PostedForm&) {
   const auto catalog = catalogs_.current();
   const auto actor = app::actor_of(*caller.user, store_);
   const auto managed = instructed_definitions(actor, *catalog, domain::RoleKind::Manager);
@@ -77,12 +75,8 @@ void App::roles_page(const httplib::Request& req, httplib::Response& res) {
 }
 
 // POST /instruction/roles (email, definition, role) and /instruction/roles/retirer (email, role).
-void App::grant_role(const httplib::Request& req, httplib::Response& res) {
-  const Caller caller = identify(req);
-  if (!http::is_form_post(req)) return send_error_page(res, 415, "Requête refusée", "Type de contenu non accepté.", caller);
-  const auto pairs = http::form_pairs(req);
-  if (!check_form_csrf(req, res, caller, http::form_value(pairs, "_csrf"))) return;
-  if (!require_role_holder(req, res, caller)) return;
+void App::grant_role(const httplib::Request&, httplib::Response& res, const Caller& caller, const PostedForm& form) {
+  const auto& pairs = form.pairs;
   const auto catalog = catalogs_.current();
   const auto actor = app::actor_of(*caller.user, store_);
   std::string email = http::form_value(pairs, "email");
@@ -100,12 +94,8 @@ void App::grant_role(const httplib::Request& req, httplib::Response& res) {
   http::redirect(res, "/instruction/roles?fait=accorde");
 }
 
-void App::revoke_role(const httplib::Request& req, httplib::Response& res) {
-  const Caller caller = identify(req);
-  if (!http::is_form_post(req)) return send_error_page(res, 415, "Requête refusée", "Type de contenu non accepté.", caller);
-  const auto pairs = http::form_pairs(req);
-  if (!check_form_csrf(req, res, caller, http::form_value(pairs, "_csrf"))) return;
-  if (!require_role_holder(req, res, caller)) return;
+void App::revoke_role(const httplib::Request&, httplib::Response& res, const Caller& caller, const PostedForm& form) {
+  const auto& pairs = form.pairs;
   const auto actor = app::actor_of(*caller.user, store_);
   const auto role = domain::parse_role(http::form_value(pairs, "role"));
   if (!role || role->admin || role->definition == "*" ||
