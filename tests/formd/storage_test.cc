@@ -151,6 +151,7 @@ TEST_CASE("the embedded migrations are numbered from 1 without gaps", "[storage]
   REQUIRE(std::string(migrations[3].name) == "0004_request_states.sql");
   REQUIRE(std::string(migrations[4].name) == "0005_instruction.sql");
   REQUIRE(std::string(migrations[5].name) == "0006_instruction_views.sql");
+  REQUIRE(std::string(migrations[6].name) == "0007_request_search.sql");
 }
 
 TEST_CASE("the database is in WAL mode with foreign keys enforced", "[storage]") {
