@@ -1,7 +1,6 @@
 #include "web/view.h"
 
 #include <map>
-#include <mutex>
 #include <regex>
 #include <stdexcept>
 
@@ -11,55 +10,151 @@ namespace formd::web {
 
 namespace {
 
-std::string_view template_text(std::string_view name) {
-  const std::string file = std::string(name) + ".mustache";
-  for (const auto& entry : embedded_templates()) {
-    if (entry.path == file) return entry.text;
-  }
-  throw std::logic_error("formd: no page template named '" + std::string(name) + "'");
+constexpr std::string_view kExtension = ".mustache";
+constexpr std::string_view kTrustedSuffix = "_trusted_html";
+
+bool ends_with(std::string_view text, std::string_view suffix) {
+  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-// The raw-markup rule of view.h, checked once per template.
-void check_raw_markup(std::string_view name, std::string_view text) {
-  static const std::regex raw(R"(\{\{\{\s*([^}\s]*)\s*\}\}\}|\{\{&\s*([^}\s]*)\s*\}\})");
-  const std::string body(text);
-  for (auto it = std::sregex_iterator(body.begin(), body.end(), raw); it != std::sregex_iterator(); ++it) {
-    const std::string key = (*it)[1].matched ? (*it)[1].str() : (*it)[2].str();
-    const std::string suffix = "_trusted_html";
-    if (key.size() < suffix.size() || key.compare(key.size() - suffix.size(), suffix.size(), suffix) != 0) {
-      throw std::logic_error("formd: template '" + std::string(name) + "' inserts '" + key +
-                             "' unescaped; only *_trusted_html values may be");
+// A template as kainjow gets it: its standalone lines (a line holding only
+// a section, inverted section, closing, partial or comment tag, and blanks)
+// lose their blanks and their line break, as the mustache spec wants; the
+// kainjow in Debian keeps the line break of a skipped section and of every
+// partial, which scattered empty lines through the pages. Only the
+// template's own text changes, never a value.
+std::string without_standalone_lines(std::string_view text) {
+  static const std::regex standalone(R"(^[ \t]*(\{\{[ \t]*[#^/>!][^}]*\}\})[ \t]*$)");
+  std::string out;
+  out.reserve(text.size());
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const std::size_t end = text.find('\n', pos);
+    const bool broken = end != std::string_view::npos;
+    const std::string line(text.substr(pos, broken ? end - pos : std::string_view::npos));
+    std::smatch tag;
+    if (std::regex_match(line, tag, standalone)) {
+      out += tag[1].str();
+    } else {
+      out += line;
+      if (broken) out += '\n';
+    }
+    pos = broken ? end + 1 : text.size();
+  }
+  return out;
+}
+
+// The embedded templates by name: the text as written (checked) and as
+// kainjow gets it, which is also the Data that serves it as a partial.
+struct Template {
+  std::string_view text;
+  std::string prepared;
+  Data as_partial;
+};
+using Registry = std::map<std::string, Template, std::less<>>;
+
+std::string_view trimmed(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
+}
+
+// The rules of view.h a template's text must follow (raw markup, delimiters,
+// partials), its tags read as kainjow reads them: "{{{" opens a raw value up
+// to "}}}", any other "{{" a tag up to "}}" whose trimmed contents start
+// with its kind ("{{ & name }}" is raw too).
+void check_template(std::string_view name, std::string_view text, const Registry& registry) {
+  auto refuse = [&](const std::string& why) {
+    throw std::logic_error("formd: template '" + std::string(name) + "' " + why);
+  };
+  for (std::size_t open = text.find("{{"); open != std::string_view::npos;) {
+    const bool triple = open + 2 < text.size() && text[open + 2] == '{';
+    const std::size_t start = open + (triple ? 3 : 2);
+    const std::size_t close = text.find(triple ? "}}}" : "}}", start);
+    if (close == std::string_view::npos) break;  // kainjow refuses it: "Unclosed tag"
+    const std::string_view contents = trimmed(text.substr(start, close - start));
+    open = text.find("{{", close + (triple ? 3 : 2));
+    std::string_view raw_key;
+    if (triple) {
+      raw_key = contents;
+    } else if (!contents.empty() && contents[0] == '&') {
+      raw_key = trimmed(contents.substr(1));
+    } else if (!contents.empty() && contents[0] == '=') {
+      refuse("changes the delimiters ({{=…=}})");
+    } else if (!contents.empty() && contents[0] == '>') {
+      const std::string_view partial = trimmed(contents.substr(1));
+      if (!registry.count(partial)) refuse("uses the partial '" + std::string(partial) + "', which is no template");
+      continue;
+    } else {
+      continue;
+    }
+    if (!ends_with(raw_key, kTrustedSuffix)) {
+      refuse("inserts '" + std::string(raw_key) + "' unescaped; only *_trusted_html values may be");
     }
   }
 }
 
-void check_once(std::string_view name, std::string_view text) {
-  static std::mutex mutex;
-  static std::map<std::string, bool, std::less<>> checked;
-  std::lock_guard lock(mutex);
-  if (checked.count(name)) return;
-  check_raw_markup(name, text);
-  checked.emplace(std::string(name), true);
+// Built once (thread-safe static), every template checked: a template that
+// breaks a rule makes every render throw, so the first test finds it.
+const Registry& registry() {
+  static const Registry instance = [] {
+    Registry out;
+    for (const auto& entry : embedded_templates()) {
+      std::string name(entry.path.substr(0, entry.path.size() - kExtension.size()));
+      std::string prepared = without_standalone_lines(entry.text);
+      Data as_partial(prepared);
+      out.emplace(std::move(name), Template{entry.text, std::move(prepared), std::move(as_partial)});
+    }
+    for (const auto& [name, t] : out) check_template(name, t.text, out);
+    return out;
+  }();
+  return instance;
 }
 
-}  // namespace
+// The escaping of formc's fragments (render::escape_html), so a page escapes
+// alike wherever a value comes from.
+std::string escape(const std::string& text) {
+  std::string out;
+  out.reserve(text.size() + 16);
+  for (const char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
 
-std::string render(std::string_view name, const Data& data) {
-  const auto text = template_text(name);
-  check_once(name, text);
-  kainjow::mustache::mustache view{std::string(text)};
+// kainjow's context, except that partials come from the registry only: a
+// value of the data is never taken for a template.
+class PageContext final : public kainjow::mustache::basic_context<std::string> {
+ public:
+  explicit PageContext(const Data& data) : values_(&data) {}
+  void push(const Data* data) override { values_.push(data); }
+  void pop() override { values_.pop(); }
+  const Data* get(const std::string& name) const override { return values_.get(name); }
+  const Data* get_partial(const std::string& name) const override {
+    const auto& all = registry();
+    const auto it = all.find(name);
+    return it == all.end() ? nullptr : &it->second.as_partial;
+  }
+
+ private:
+  kainjow::mustache::context<std::string> values_;
+};
+
+// Renders a checked template, already through without_standalone_lines().
+std::string render_prepared(std::string_view name, const std::string& prepared, const Data& data) {
+  kainjow::mustache::mustache view{prepared};
   if (!view.is_valid()) {
     throw std::logic_error("formd: template '" + std::string(name) + "': " + view.error_message());
   }
-  // Partials are the other templates, checked by the same rule.
-  Data context(data);
-  for (const auto& entry : embedded_templates()) {
-    std::string partial_name(entry.path.substr(0, entry.path.size() - std::string_view(".mustache").size()));
-    if (partial_name == name || context.get(partial_name)) continue;
-    const std::string_view partial_text = entry.text;
-    check_once(partial_name, partial_text);
-    context.set(partial_name, kainjow::mustache::partial([partial_text] { return std::string(partial_text); }));
-  }
+  view.set_custom_escape(escape);
+  PageContext context(data);
   std::string out = view.render(context);
   if (!view.error_message().empty()) {
     throw std::logic_error("formd: template '" + std::string(name) + "': " + view.error_message());
@@ -67,11 +162,23 @@ std::string render(std::string_view name, const Data& data) {
   return out;
 }
 
+}  // namespace
+
+std::string render(std::string_view name, const Data& data) {
+  const auto& all = registry();
+  const auto it = all.find(name);
+  if (it == all.end()) throw std::logic_error("formd: no page template named '" + std::string(name) + "'");
+  return render_prepared(name, it->second.prepared, data);
+}
+
+std::string render_text(std::string_view name, std::string_view text, const Data& data) {
+  check_template(name, text, registry());
+  return render_prepared(name, without_standalone_lines(text), data);
+}
+
 std::vector<std::string> template_names() {
   std::vector<std::string> names;
-  for (const auto& entry : embedded_templates()) {
-    names.emplace_back(entry.path.substr(0, entry.path.size() - std::string_view(".mustache").size()));
-  }
+  for (const auto& [name, t] : registry()) names.push_back(name);
   return names;
 }
 
