@@ -1,8 +1,10 @@
 // Tests of formd::web (runtime/formd/web/view.h): every page template parses
 // and renders, values are escaped in text and attributes, raw markup only
-// through *_trusted_html keys, partials are templates and never values.
+// through *_trusted_html keys, partials are templates and never values, and
+// the page shell's header (templates/layout*.mustache).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
@@ -27,6 +29,7 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 TEST_CASE("every template parses and renders with empty data") {
   const auto names = template_names();
   REQUIRE_FALSE(names.empty());
+  CHECK(std::find(names.begin(), names.end(), "layout") != names.end());
   for (const auto& name : names) {
     INFO(name);
     std::string out;
@@ -100,4 +103,56 @@ TEST_CASE("standalone tag lines leave no empty line") {
   // A value's own line breaks are kept.
   data.set("text", "x\n\ny");
   CHECK(render_text("t", "<p>{{text}}</p>\n", data) == "<p>x\n\ny</p>\n");
+}
+
+TEST_CASE("the page shell escapes the title and the user name and links to the instruction space only for role holders") {
+  Data data;
+  data.set("title", kHostile);
+  data.set("body_trusted_html", trusted_html("<p id=\"corps\">Corps</p>"));
+  data.set("logged_in", true);
+  data.set("name", kHostile);
+  data.set("csrf_token", "jeton");
+  data.set("instructs", false);
+  std::string page = render("layout", data);
+  CHECK(contains(page, std::string("<title>") + kEscaped + " – DataPass</title>"));
+  CHECK(contains(page, std::string("<h1>") + kEscaped + "</h1>"));
+  CHECK(contains(page, "<p id=\"corps\">Corps</p>"));
+  CHECK(contains(page, std::string("<span class=\"fr-sr-only\"> (") + kEscaped + ")</span>"));
+  CHECK(contains(page, "href=\"/demandes\">Mes demandes</a>"));
+  CHECK(contains(page, "<form method=\"post\" action=\"/deconnexion\"><input type=\"hidden\" name=\"_csrf\" value=\"jeton\">"));
+  CHECK_FALSE(contains(page, "/instruction/demandes"));
+  CHECK_FALSE(contains(page, "href=\"/connexion\""));
+
+  data.set("instructs", true);
+  page = render("layout", data);
+  CHECK(contains(page, "href=\"/instruction/demandes\">Instruction</a>"));
+
+  Data visitor;
+  visitor.set("title", "Catalogue");
+  page = render("layout", visitor);
+  CHECK(contains(page, "href=\"/connexion\">Se connecter</a>"));
+  CHECK_FALSE(contains(page, "Mes demandes"));
+  CHECK_FALSE(contains(page, "/instruction/demandes"));
+  CHECK_FALSE(contains(page, "/deconnexion"));
+}
+
+TEST_CASE("breadcrumbs link every item but the current page") {
+  Data crumb_link;
+  crumb_link.set("label", "Catalogue");
+  crumb_link.set("href", "/?a=1&b=\"2\"");
+  crumb_link.set("current", false);
+  Data crumb_here;
+  crumb_here.set("label", kHostile);
+  crumb_here.set("href", "");
+  crumb_here.set("current", true);
+  List crumbs;
+  crumbs.push_back(crumb_link);
+  crumbs.push_back(crumb_here);
+  Data data;
+  data.set("has_breadcrumbs", true);
+  data.set("breadcrumbs", crumbs);
+  const std::string nav = render("layout_breadcrumbs", data);
+  CHECK(contains(nav, "<a class=\"fr-breadcrumb__link\" href=\"/?a=1&amp;b=&quot;2&quot;\">Catalogue</a>"));
+  CHECK(contains(nav, std::string("<a class=\"fr-breadcrumb__link\" aria-current=\"page\">") + kEscaped + "</a>"));
+  CHECK(render("layout_breadcrumbs", Data{}).empty());
 }

@@ -128,15 +128,18 @@ bool App::check_api_identity(const httplib::Request& req, httplib::Response& res
 }
 
 void App::send_page(httplib::Response& res, int status, pages::PageShell page, const Caller& caller) {
-  http::send_html(res, status, pages::render_page(page, caller.viewer()));
+  pages::Viewer viewer = caller.viewer();
+  viewer.instructs = caller.user && app::actor_of(*caller.user, store_).roles.any();
+  http::send_html(res, status, pages::render_page(page, viewer));
 }
 
 void App::send_error_page(httplib::Response& res, int status, const std::string& title, const std::string& message,
                           const Caller& caller) {
   pages::PageShell page;
   page.title = title;
-  page.body_html = "<p class=\"fr-text--lead\">" + pages::esc(message) + "</p>\n"
-                   "<p><a class=\"fr-link\" href=\"/\">Retour au catalogue</a></p>\n";
+  web::Data data;
+  data.set("message", message);
+  page.body_html = web::render("error", data);
   send_page(res, status, std::move(page), caller);
 }
 

@@ -26,6 +26,8 @@ inline constexpr std::string_view kFormdCss = R"css(/* formd: complements to DSF
 .fr-checkbox-group input[type=checkbox] ~ label:has(> a, > strong, > em, > b, > i, > code, > abbr) { display: block; }
 .formd-cards { list-style: none; padding: 0; }
 .formd-preview-page { border-top: 2px solid var(--border-default-blue-france); margin-top: 2.5rem; padding-top: 1.5rem; }
+/* Reasons (refusal, requested changes, messages) keep the line breaks their author typed. */
+.formd-reason { white-space: pre-line; }
 )css";
 
 }  // namespace formd
