@@ -1,23 +1,8 @@
 #include "pages/layout.h"
 
-#include "render/slot_filler.h"
 #include "web/view.h"
 
 namespace formd::pages {
-
-std::string esc(std::string_view text) { return render::escape_html(text); }
-
-std::string alert(std::string_view kind, std::string_view title, std::string_view message) {
-  std::string out = "<div class=\"fr-alert fr-alert--" + esc(kind) + " fr-mb-3w\">";
-  out += "<h2 class=\"fr-alert__title\">" + esc(title) + "</h2>";
-  if (!message.empty()) out += "<p>" + esc(message) + "</p>";
-  out += "</div>";
-  return out;
-}
-
-std::string csrf_input(std::string_view token) {
-  return "<input type=\"hidden\" name=\"_csrf\" value=\"" + esc(token) + "\">";
-}
 
 std::string render_page(const PageShell& page, const Viewer& viewer) {
   web::Data data;

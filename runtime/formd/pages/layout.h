@@ -36,11 +36,4 @@ struct PageShell {
 
 [[nodiscard]] std::string render_page(const PageShell& page, const Viewer& viewer);
 
-// Small escaped builders used by the page modules.
-[[nodiscard]] std::string esc(std::string_view text);
-// <div class="fr-alert fr-alert--{kind}"> with a title and an escaped message.
-[[nodiscard]] std::string alert(std::string_view kind, std::string_view title, std::string_view message);
-// The hidden CSRF input of a POST form.
-[[nodiscard]] std::string csrf_input(std::string_view token);
-
 }  // namespace formd::pages

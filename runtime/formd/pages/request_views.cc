@@ -5,8 +5,8 @@
 
 #include "expr/interpreter.h"
 #include "gen/paths.h"
-#include "pages/layout.h"
 #include "render/field_id.h"
+#include "web/view.h"
 
 namespace formd::pages {
 
@@ -155,38 +155,24 @@ std::string wizard_page_body(const WizardPageView& view) {
     if (view.checked && !slots.errors.count(f->name)) slots.valid_fields.push_back(f->name);
   }
   slots.hidden = form_hidden(*view.catalog, form, *view.data);
-
-  std::string out;
-  if (!view.action.empty()) {
-    out += "<form method=\"post\" action=\"" + esc(view.action) + "\" novalidate class=\"formc-form\">\n";
-    out += csrf_input(view.csrf_token);
-    out += "<input type=\"hidden\" name=\"_version\" value=\"" + std::to_string(view.version) + "\">\n";
-  }
-  if (page.read_only) {
-    out += "<div class=\"fr-notice fr-notice--info fr-mb-3w\"><div class=\"fr-container\"><div class=\"fr-notice__body\">"
-           "<p class=\"fr-notice__title\">Ces informations sont fixées par ce formulaire et ne peuvent pas être "
-           "modifiées.</p></div></div></div>\n";
-    out += "<fieldset class=\"formc-readonly\" disabled aria-label=\"Informations non modifiables\">\n";
-  }
+  std::string blocks;
   for (const auto& block : page.blocks) {
-    out += render::fill_slots(fragment_or_empty(view.catalog->step_fragment(form, block)), slots);
+    blocks += render::fill_slots(fragment_or_empty(view.catalog->step_fragment(form, block)), slots);
   }
-  if (page.read_only) out += "</fieldset>\n";
-  if (!view.action.empty()) {
-    const bool last = view.page_index + 1 == form.pages.size();
-    out += "<ul class=\"fr-btns-group fr-btns-group--inline-md fr-mt-4w\">\n";
-    out += std::string("<li><button type=\"submit\" class=\"fr-btn\" name=\"_action\" value=\"next\">") +
-           (last ? "Enregistrer et voir le résumé" : "Enregistrer et continuer") + "</button></li>\n";
-    if (!page.read_only) {
-      out += "<li><button type=\"submit\" class=\"fr-btn fr-btn--secondary\" name=\"_action\" value=\"draft\">"
-             "Enregistrer le brouillon</button></li>\n";
-    }
-    if (!view.previous_url.empty()) {
-      out += "<li><a class=\"fr-btn fr-btn--tertiary\" href=\"" + esc(view.previous_url) + "\">Étape précédente</a></li>\n";
-    }
-    out += "</ul>\n</form>\n";
-  }
-  return out;
+
+  web::Data data;
+  data.set("not_saved", view.notice == WizardNotice::NotSaved);
+  data.set("draft_saved", view.notice == WizardNotice::DraftSaved);
+  data.set("has_form", !view.action.empty());
+  data.set("action", view.action);
+  data.set("csrf", view.csrf_token);
+  data.set("version", std::to_string(view.version));
+  data.set("read_only", page.read_only);
+  data.set("blocks_trusted_html", web::trusted_html(std::move(blocks)));
+  data.set("last", view.page_index + 1 == form.pages.size());
+  data.set("has_previous", !view.previous_url.empty());
+  data.set("previous_url", view.previous_url);
+  return web::render("wizard_page", data);
 }
 
 std::string summary_body(const SummaryView& view) {
@@ -197,27 +183,23 @@ std::string summary_body(const SummaryView& view) {
     return std::any_of(checkboxes.begin(), checkboxes.end(), [&](const Field& f) { return f.name == name; });
   };
 
-  std::string out;
+  web::Data data;
   // Errors outside the checkboxes live on other pages: list them with links there.
-  std::vector<const formc::rt::Error*> elsewhere;
+  web::List elsewhere;
   for (const auto& e : view.errors) {
-    if (!is_checkbox(e.field)) elsewhere.push_back(&e);
+    if (is_checkbox(e.field)) continue;
+    const catalog::Page* page = page_of_field(form, e.field);
+    web::Data item;
+    item.set("has_label", !e.field.empty());
+    item.set("label", e.field.empty() ? std::string() : field_label(def, e.field));
+    item.set("message", e.message);
+    const bool linked = page && view.request_id != 0;
+    item.set("has_href", linked);
+    item.set("href", linked ? step_url(view.request_id, page->key) + "#" + render::field_id(e.field) : std::string());
+    elsewhere.push_back(item);
   }
-  if (!elsewhere.empty()) {
-    out += "<div class=\"fr-alert fr-alert--error fr-mb-3w\" role=\"alert\"><h2 class=\"fr-alert__title\">"
-           "La demande n’est pas complète</h2><ul>";
-    for (const auto* e : elsewhere) {
-      const catalog::Page* page = page_of_field(form, e->field);
-      const std::string text = (e->field.empty() ? "" : field_label(def, e->field) + " : ") + e->message;
-      if (page && view.request_id != 0) {
-        out += "<li><a href=\"" + esc(step_url(view.request_id, page->key) + "#" + render::field_id(e->field)) + "\">" +
-               esc(text) + "</a></li>";
-      } else {
-        out += "<li>" + esc(text) + "</li>";
-      }
-    }
-    out += "</ul></div>\n";
-  }
+  data.set("has_elsewhere", !elsewhere.empty());
+  data.set("elsewhere", elsewhere);
 
   render::SlotContext slots;
   slots.definition = &def;
@@ -237,8 +219,10 @@ std::string summary_body(const SummaryView& view) {
     }
     return request_url(id);
   };
-  out += render::fill_slots(fragment_or_empty(view.catalog->file(formc::gen::paths::html_summary(form.form->uid))), slots);
+  data.set("summary_trusted_html", web::trusted_html(render::fill_slots(
+                                       fragment_or_empty(view.catalog->file(formc::gen::paths::html_summary(form.form->uid))), slots)));
 
+  data.set("has_form", !view.action.empty());
   if (!view.action.empty()) {
     render::SlotContext submit_slots = slots;
     submit_slots.errors.clear();
@@ -249,18 +233,16 @@ std::string summary_body(const SummaryView& view) {
       submit_slots.page_fields.push_back(f.name);
       submit_slots.labels[f.name] = f.label.empty() ? field_label(def, f.name) : f.label;
     }
-    out += "<form method=\"post\" action=\"" + esc(view.action) + "\" novalidate class=\"formc-form fr-mt-4w\">\n";
-    out += csrf_input(view.csrf_token);
-    out += "<input type=\"hidden\" name=\"_version\" value=\"" + std::to_string(view.version) + "\">\n";
-    out += "<h2 class=\"fr-h4\">Validation de la demande</h2>\n";
-    out += render::fill_slots("{{error_summary}}", submit_slots);
-    out += render::fill_slots(fragment_or_empty(view.catalog->file(formc::gen::paths::html_submit(form.form->uid))),
-                              submit_slots);
-    out += "<ul class=\"fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left fr-mt-4w\">\n"
-           "<li><button type=\"submit\" class=\"fr-btn fr-icon-send-plane-fill fr-btn--icon-left\">Soumettre la "
-           "demande</button></li>\n</ul>\n</form>\n";
+    data.set("action", view.action);
+    data.set("csrf", view.csrf_token);
+    data.set("version", std::to_string(view.version));
+    // formc's slot (not markup of formd's): the error summary of the checkboxes.
+    data.set("error_summary_trusted_html", web::trusted_html(render::fill_slots("{{error_summary}}", submit_slots)));
+    data.set("submit_trusted_html",
+             web::trusted_html(render::fill_slots(
+                 fragment_or_empty(view.catalog->file(formc::gen::paths::html_submit(form.form->uid))), submit_slots)));
   }
-  return out;
+  return web::render("summary", data);
 }
 
 }  // namespace formd::pages

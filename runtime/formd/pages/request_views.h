@@ -2,8 +2,9 @@
 // checkboxes, the read-only view, and the eligibility questionnaire.
 //
 // Contract: every function fills formc's fragments with render::fill_slots()
-// (values escaped there) and wraps them in formd's own markup, escaping every
-// text it adds. The server twins of formc-forms.js live here too: the
+// (values escaped there) and wraps them in formd's own markup, which lives in
+// web/templates (wizard_page, summary) and escapes every text it adds; the
+// filled fragments go in through *_trusted_html keys. The server twins of formc-forms.js live here too: the
 // eligibility decision and the `hidden` slots, so pages are right without
 // JavaScript; the scripts only make them live.
 #pragma once
@@ -50,6 +51,13 @@ struct EligibilityDecision {
 [[nodiscard]] EligibilityDecision decide_eligibility(const formc::model::EligibilityRule& rule,
                                                      const nlohmann::json& answers);
 
+// The notice above a wizard page after a post.
+enum class WizardNotice {
+  None,
+  NotSaved,    // the post was refused: nothing was written
+  DraftSaved,  // "Enregistrer le brouillon"
+};
+
 struct WizardPageView {
   const catalog::Catalog* catalog = nullptr;
   const catalog::FormEntry* form = nullptr;
@@ -61,6 +69,7 @@ struct WizardPageView {
   std::string csrf_token;
   std::int64_t version = 0;
   std::string previous_url;  // "" on the first page
+  WizardNotice notice = WizardNotice::None;
 };
 [[nodiscard]] std::string wizard_page_body(const WizardPageView& view);
 

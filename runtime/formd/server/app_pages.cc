@@ -10,10 +10,9 @@
 #include "render/slot_filler.h"
 #include "server/app.h"
 #include "http/messages.h"
+#include "web/view.h"
 
 namespace formd {
-
-using pages::esc;
 
 namespace {
 
@@ -31,26 +30,30 @@ void App::catalogue(const httplib::Request& req, httplib::Response& res) {
   Caller caller = identify(req);
   const auto catalog = catalogs_.current();
   const auto& module = catalog->module();
-  std::string body = "<p class=\"fr-text--lead\">Choisissez l’API ou les données auxquelles votre organisation "
-                     "souhaite accéder, vérifiez votre éligibilité puis remplissez votre demande d’habilitation.</p>\n";
+  web::List providers;
   for (const auto& provider : module.providers) {
-    std::string cards;
+    web::List cards;
     for (const auto& id : provider.definition_ids) {
       const auto* def = module.find_definition(id);
       if (!def || !def->is_public) continue;
-      cards += "<li class=\"fr-col-12 fr-col-md-6\"><div class=\"fr-card fr-enlarge-link\"><div class=\"fr-card__body\">"
-               "<div class=\"fr-card__content\"><h3 class=\"fr-card__title\"><a href=\"/definitions/" +
-               esc(def->id) + "\">" + esc(def->name) + "</a></h3><p class=\"fr-card__desc\">" + esc(def->description) +
-               "</p></div></div></div></li>\n";
+      web::Data card;
+      card.set("id", def->id);
+      card.set("name", def->name);
+      card.set("description", def->description);
+      cards.push_back(card);
     }
     if (cards.empty()) continue;
-    body += "<section class=\"fr-mb-6w\" aria-labelledby=\"provider-" + esc(provider.slug) + "\"><h2 id=\"provider-" +
-            esc(provider.slug) + "\">" + esc(provider_label(provider.slug)) + "</h2>\n";
-    body += "<ul class=\"fr-grid-row fr-grid-row--gutters formd-cards\">\n" + cards + "</ul></section>\n";
+    web::Data item;
+    item.set("slug", provider.slug);
+    item.set("label", provider_label(provider.slug));
+    item.set("cards", cards);
+    providers.push_back(item);
   }
+  web::Data data;
+  data.set("providers", providers);
   pages::PageShell page;
   page.title = "Catalogue des API et données";
-  page.body_html = std::move(body);
+  page.body_html = web::render("catalogue", data);
   send_page(res, 200, std::move(page), caller);
 }
 
@@ -60,15 +63,16 @@ void App::definition(const httplib::Request& req, httplib::Response& res) {
   const auto* def = catalog->find_definition(req.matches[1].str());
   if (!def || !def->is_public) return send_error_page(res, 404, "Page introuvable", "Cette API n’existe pas.", caller);
 
-  std::string body;
-  body += "<p class=\"fr-text--lead\">" + esc(def->description) + "</p>\n";
-  if (def->link) {
-    body += "<p><a class=\"fr-link\" href=\"" + esc(*def->link) +
-            "\" target=\"_blank\" rel=\"noopener\" title=\"En savoir plus sur " + esc(def->name) +
-            " - nouvelle fenêtre\">En savoir plus sur " + esc(def->name) + "</a></p>\n";
-  }
+  web::Data data;
+  data.set("id", def->id);
+  data.set("name", def->name);
+  data.set("description", def->description);
+  data.set("has_link", def->link.has_value());
+  data.set("link", def->link.value_or(""));
   std::vector<std::string> scripts;
-  if (const auto* rule = catalog->eligibility_rule(def->id)) {
+  const auto* rule = catalog->eligibility_rule(def->id);
+  data.set("has_eligibility", rule != nullptr);
+  if (rule) {
     // The answers come back as query parameters: the page works without JavaScript.
     nlohmann::json answers = nlohmann::json::object();
     std::vector<std::string> names{"type"};
@@ -92,35 +96,26 @@ void App::definition(const httplib::Request& req, httplib::Response& res) {
       return false;
     };
     const std::string* fragment = catalog->file(formc::gen::paths::html_eligibility(def->id));
-    body += "<form method=\"get\" action=\"/definitions/" + esc(def->id) + "#formc-eligibility\" class=\"fr-mb-6w\">\n";
-    body += render::fill_slots(fragment ? *fragment : std::string(), slots);
-    body += "<button type=\"submit\" class=\"fr-btn fr-btn--secondary fr-mt-2w formd-eligibility-submit\">Vérifier mon éligibilité</button>\n";
-    body += "</form>\n";
+    data.set("eligibility_trusted_html", web::trusted_html(render::fill_slots(fragment ? *fragment : std::string(), slots)));
     scripts = pages::eligibility_scripts(def->id);
   }
 
-  std::string cards;
+  web::List forms;
   for (const auto* form : catalog->module().forms_of(def->id)) {
     const auto* entry = catalog->find_form(form->uid);
     if (!entry || !entry->startable) continue;
-    cards += "<li class=\"fr-col-12 fr-col-md-6\"><div class=\"fr-card\"><div class=\"fr-card__body\"><div class=\"fr-card__content\">"
-             "<h3 class=\"fr-card__title\">" + esc(entry->display_name) + "</h3>";
-    if (form->description) cards += "<p class=\"fr-card__desc\">" + esc(*form->description) + "</p>";
-    cards += "</div><div class=\"fr-card__footer\"><ul class=\"fr-btns-group fr-btns-group--inline-reverse fr-btns-group--inline-lg\">"
-             "<li><a class=\"fr-btn\" href=\"/formulaires/" + esc(form->uid) + "/demande/nouveau\">Remplir une demande"
-             "<span class=\"fr-sr-only\"> « " + esc(entry->display_name) + " »</span></a></li>"
-             "<li><a class=\"fr-btn fr-btn--secondary\" href=\"/preview/" + esc(form->uid) + "\">Aperçu"
-             "<span class=\"fr-sr-only\"> du formulaire « " + esc(entry->display_name) + " »</span></a></li></ul>"
-             "</div></div></div></li>\n";
+    web::Data card;
+    card.set("uid", form->uid);
+    card.set("form_name", entry->display_name);
+    card.set("has_form_description", form->description.has_value());
+    card.set("form_description", form->description.value_or(""));
+    forms.push_back(card);
   }
-  if (!cards.empty()) {
-    body += "<section aria-labelledby=\"formd-forms-title\"><h2 id=\"formd-forms-title\">Les formulaires</h2>\n"
-            "<p>Choisissez le formulaire qui correspond à votre cas d’usage.</p>\n"
-            "<ul class=\"fr-grid-row fr-grid-row--gutters formd-cards\">\n" + cards + "</ul></section>\n";
-  }
+  data.set("has_forms", !forms.empty());
+  data.set("forms", forms);
   pages::PageShell page;
   page.title = def->name;
-  page.body_html = std::move(body);
+  page.body_html = web::render("definition", data);
   page.scripts = std::move(scripts);
   page.breadcrumbs = {{"Catalogue", "/"}, {def->name, ""}};
   send_page(res, 200, std::move(page), caller);
@@ -132,20 +127,10 @@ void App::login_form(const httplib::Request& req, httplib::Response& res) {
   const std::string next = local_redirect_target(req.has_param("suite") ? req.get_param_value("suite") : "/demandes");
   pages::PageShell page;
   page.title = "Se connecter";
-  page.body_html =
-      "<p>Connexion de développement, en attendant ProConnect : indiquez qui vous êtes et le SIRET de votre "
-      "organisation.</p>\n"
-      "<form method=\"post\" action=\"/connexion\" novalidate class=\"fr-col-12 fr-col-md-8\">\n" +
-      pages::csrf_input(form_token) + "<input type=\"hidden\" name=\"suite\" value=\"" + esc(next) + "\">\n" +
-      "<div class=\"fr-input-group\"><label class=\"fr-label\" for=\"login-email\">Adresse électronique"
-      "<span class=\"fr-hint-text\">Format attendu : nom@domaine.fr</span></label>"
-      "<input class=\"fr-input\" type=\"email\" id=\"login-email\" name=\"email\" autocomplete=\"email\" required></div>\n"
-      "<div class=\"fr-input-group\"><label class=\"fr-label\" for=\"login-name\">Prénom et nom</label>"
-      "<input class=\"fr-input\" type=\"text\" id=\"login-name\" name=\"name\" autocomplete=\"name\" required></div>\n"
-      "<div class=\"fr-input-group\"><label class=\"fr-label\" for=\"login-siret\">SIRET de votre organisation"
-      "<span class=\"fr-hint-text\">14 chiffres</span></label>"
-      "<input class=\"fr-input\" type=\"text\" id=\"login-siret\" name=\"siret\" inputmode=\"numeric\" required></div>\n"
-      "<button type=\"submit\" class=\"fr-btn\">Se connecter</button>\n</form>\n";
+  web::Data data;
+  data.set("csrf", form_token);
+  data.set("next", next);
+  page.body_html = web::render("login", data);
   send_page(res, 200, std::move(page), caller);
 }
 
@@ -169,12 +154,14 @@ void App::login(const httplib::Request& req, httplib::Response& res) {
   if (!formc::rt::is_valid_utf8(name) || !formc::rt::has_text(name) || name.size() > 200) problems.push_back("Indiquez votre prénom et votre nom.");
   if (!formc::rt::is_valid_siret(siret)) problems.push_back("Le SIRET doit comporter 14 chiffres valides.");
   if (!problems.empty()) {
-    std::string list;
-    for (const auto& p : problems) list += "<li>" + esc(p) + "</li>";
+    web::Data data;
+    web::List list;
+    for (const auto& p : problems) list.push_back(web::Data(p));
+    data.set("problems", list);
+    data.set("has_omitted", false);
     pages::PageShell page;
     page.title = "Se connecter";
-    page.body_html = "<div class=\"fr-alert fr-alert--error\" role=\"alert\"><h2 class=\"fr-alert__title\">Connexion impossible</h2><ul>" +
-                     list + "</ul></div>\n<p><a class=\"fr-link\" href=\"/connexion\">Réessayer</a></p>\n";
+    page.body_html = web::render("login_refused", data);
     return send_page(res, 422, std::move(page), caller);
   }
   const auto user = store_.upsert_user(email, name, siret);

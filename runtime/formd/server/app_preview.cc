@@ -7,12 +7,12 @@
 #include "pages/request_views.h"
 #include "server/app.h"
 #include "http/messages.h"
+#include "web/view.h"
 
 namespace formd {
 
 using formc::model::Field;
 using formc::model::FieldType;
-using pages::esc;
 
 namespace {
 
@@ -79,40 +79,35 @@ void App::preview(const httplib::Request& req, httplib::Response& res) {
     }
   }
 
-  std::string body;
+  web::Data body;
   const auto status = catalogs_.status();
-  body += "<div class=\"fr-notice fr-notice--info fr-mb-3w\"><div class=\"fr-container\"><div class=\"fr-notice__body\">"
-          "<p class=\"fr-notice__title\">Aperçu du formulaire avec des données d’exemple : rien n’est enregistré.</p>"
-          "</div></div></div>\n";
-  if (catalogs_.watching()) {
-    body += "<p class=\"fr-text--sm\" data-formd-generation=\"" + std::to_string(status.generation) +
-            "\">Mode développement : les définitions sont rechargées à chaque enregistrement (version " +
-            std::to_string(status.generation) + ").</p>\n";
-  }
-  if (!status.error.empty()) {
-    body += "<div class=\"fr-alert fr-alert--error fr-mb-3w\" role=\"alert\"><h2 class=\"fr-alert__title\">Les définitions "
-            "modifiées ne se chargent pas</h2><p>L’aperçu montre la dernière version valide. Diagnostics de formc :</p><pre>" +
-            esc(status.diagnostics.empty() ? status.error : status.diagnostics) + "</pre></div>\n";
-  }
+  body.set("watching", catalogs_.watching());
+  body.set("generation", std::to_string(status.generation));
+  body.set("has_error", !status.error.empty());
+  body.set("diagnostics", status.diagnostics.empty() ? status.error : status.diagnostics);
+  web::List steps;
   for (std::size_t i = 0; i < entry->pages.size(); ++i) {
     pages::WizardPageView view;
     view.catalog = catalog.get();
     view.form = entry;
     view.page_index = i;
     view.data = &data;
-    body += "<section class=\"formd-preview-page\" aria-label=\"Étape " + std::to_string(i + 1) + " : " +
-            esc(entry->pages[i].title) + "\">\n" + pages::wizard_page_body(view) + "</section>\n";
+    web::Data step;
+    step.set("number", std::to_string(i + 1));
+    step.set("title", entry->pages[i].title);
+    step.set("page_trusted_html", web::trusted_html(pages::wizard_page_body(view)));
+    steps.push_back(step);
   }
+  body.set("pages", steps);
   pages::SummaryView summary;
   summary.catalog = catalog.get();
   summary.form = entry;
   summary.data = &data;
-  body += "<section class=\"formd-preview-page\" aria-labelledby=\"formd-preview-summary\"><h2 id=\"formd-preview-summary\">"
-          "Résumé</h2>\n" + pages::summary_body(summary) + "</section>\n";
+  body.set("summary_trusted_html", web::trusted_html(pages::summary_body(summary)));
 
   pages::PageShell page;
   page.title = "Aperçu : " + entry->display_name;
-  page.body_html = std::move(body);
+  page.body_html = web::render("preview", body);
   page.scripts = pages::form_scripts(*entry);
   page.breadcrumbs = {{"Catalogue", "/"}, {entry->definition->name, "/definitions/" + entry->definition->id},
                       {"Aperçu", ""}};

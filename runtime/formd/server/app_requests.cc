@@ -15,7 +15,6 @@
 
 namespace formd {
 
-using pages::esc;
 using PostPairs = std::vector<std::pair<std::string, std::string>>;
 
 namespace {
@@ -42,8 +41,8 @@ std::string date_text(std::int64_t unix_seconds) {
   return buf;
 }
 
-// The applicant's badge, with DataPass's label (LIFECYCLE.md §2.0).
-std::string state_badge(storage::RequestState state) {
+// The applicant's badge kind (DSFR), with DataPass's label (LIFECYCLE.md §2.0).
+void set_state_badge(web::Data& data, storage::RequestState state) {
   using S = storage::RequestState;
   const char* kind = "";
   switch (state) {
@@ -55,17 +54,18 @@ std::string state_badge(storage::RequestState state) {
     case S::Revoked: kind = "error"; break;
     case S::Archived: kind = ""; break;
   }
-  return std::string("<p class=\"fr-badge") + (*kind ? std::string(" fr-badge--") + kind : std::string()) + "\">" +
-         esc(std::string(domain::badge_label(state))) + "</p>";
+  data.set("has_state_kind", *kind != '\0');
+  data.set("state_kind", kind);
+  data.set("state_label", std::string(domain::badge_label(state)));
 }
 
-std::string problems_list(const render::PostResult& posted) {
-  std::string out = "<ul>";
-  for (const auto& p : posted.problems) out += "<li>" + esc(p.message) + "</li>";
-  if (posted.omitted_problems > 0) {
-    out += "<li>… et " + std::to_string(posted.omitted_problems) + " autre(s) problème(s).</li>";
-  }
-  return out + "</ul>";
+// {problems, has_omitted, omitted} for templates/problems.mustache.
+void set_problems(web::Data& data, const render::PostResult& posted) {
+  web::List problems;
+  for (const auto& p : posted.problems) problems.push_back(web::Data(p.message));
+  data.set("problems", problems);
+  data.set("has_omitted", posted.omitted_problems > 0);
+  data.set("omitted", std::to_string(posted.omitted_problems));
 }
 
 // The errors of `fields`, at most kMaxErrorsShown of them (a page shows
@@ -164,26 +164,29 @@ void App::start_request(const httplib::Request& req, httplib::Response& res) {
   // Query parameters travel to the creation as hidden inputs (prefill.<name>).
   PostPairs query;
   for (const auto& [k, v] : req.params) query.emplace_back(k, v);
-  std::string hidden;
+  web::Data data;
+  web::List prefill;
   for (const auto* f : prefill_fields(*entry->definition, query)) {
     for (const auto& [k, v] : query) {
       if ((k == f->name || k == f->name + "[]") && formc::rt::is_valid_utf8(v) && v.size() <= options_.max_value_bytes) {
-        hidden += "<input type=\"hidden\" name=\"prefill." + esc(k) + "\" value=\"" + esc(v) + "\">\n";
+        web::Data input;
+        input.set("name", k);
+        input.set("value", v);
+        prefill.push_back(input);
       }
     }
   }
-  std::string steps;
-  for (const auto& p : entry->pages) steps += "<li>" + esc(p.title) + "</li>";
+  data.set("prefill", prefill);
+  web::List steps;
+  for (const auto& p : entry->pages) steps.push_back(web::Data(p.title));
+  data.set("steps", steps);
   const std::string* intro = catalog->file(formc::gen::paths::html_introduction(entry->form->uid));
-  std::string body;
-  if (intro) body += render::fill_slots(*intro, render::SlotContext{});
-  body += "<h2 class=\"fr-h4 fr-mt-4w\">Les étapes de votre demande</h2><ol>" + steps + "</ol>\n";
-  body += "<form method=\"post\" action=\"/formulaires/" + esc(entry->form->uid) + "/demande\">\n" +
-          pages::csrf_input(caller.csrf_token) + hidden +
-          "<button type=\"submit\" class=\"fr-btn fr-mt-2w\">Commencer ma demande</button>\n</form>\n";
+  data.set("introduction_trusted_html", web::trusted_html(intro ? render::fill_slots(*intro, render::SlotContext{}) : std::string()));
+  data.set("uid", entry->form->uid);
+  data.set("csrf", caller.csrf_token);
   pages::PageShell page;
   page.title = "Nouvelle demande : " + entry->display_name;
-  page.body_html = std::move(body);
+  page.body_html = web::render("start_request", data);
   page.breadcrumbs = {{"Catalogue", "/"}, {entry->definition->name, "/definitions/" + entry->definition->id},
                       {"Nouvelle demande", ""}};
   send_page(res, 200, std::move(page), caller);
@@ -345,16 +348,13 @@ void App::show_request(const httplib::Request& req, httplib::Response& res) {
   if (r.state == storage::RequestState::Draft && may(domain::Action::Edit, r, caller) == domain::Verdict::Allowed) {
     return http::redirect(res, pages::step_url(r.id, owned->form->pages.front().key));
   }
-  std::string body;
-  if (req.has_param("envoyee")) {
-    body += "<div class=\"fr-alert fr-alert--success fr-mb-3w\" role=\"status\"><h2 class=\"fr-alert__title\">Votre demande a été "
-            "soumise</h2><p>Elle sera instruite par le fournisseur de données. Vous la retrouvez dans « Mes demandes ».</p></div>\n";
-  }
-  body += state_badge(r.state);
-  if (r.submitted_at) body += "<p>Soumise le " + esc(date_text(*r.submitted_at)) + ".</p>\n";
+  web::Data data;
+  data.set("sent", req.has_param("envoyee"));
+  set_state_badge(data, r.state);
+  data.set("has_submitted", r.submitted_at.has_value());
+  data.set("submitted", r.submitted_at ? date_text(*r.submitted_at) : std::string());
   {
-    // The instructor's last word, and the habilitations the request issued.
-    web::Data status;
+    // The instructor's last word, and the habilitations the request issued (templates/request_status.mustache).
     const auto events = store_.events_of(r.id);
     auto last_reason = [&](std::string_view name) {
       for (const auto& e : events) {
@@ -364,12 +364,12 @@ void App::show_request(const httplib::Request& req, httplib::Response& res) {
     };
     const bool changes = r.state == storage::RequestState::ChangesRequested;
     const bool refused = r.state == storage::RequestState::Refused;
-    status.set("changes_requested", changes);
-    status.set("refused", refused);
-    if (changes) status.set("reason", last_reason("request_changes"));
-    if (refused) status.set("reason", last_reason("refuse"));
-    status.set("can_edit", changes && may(domain::Action::Edit, r, caller) == domain::Verdict::Allowed);
-    status.set("edit_href", pages::step_url(r.id, owned->form->pages.front().key));
+    data.set("changes_requested", changes);
+    data.set("refused", refused);
+    if (changes) data.set("reason", last_reason("request_changes"));
+    if (refused) data.set("reason", last_reason("refuse"));
+    data.set("can_edit", changes && may(domain::Action::Edit, r, caller) == domain::Verdict::Allowed);
+    data.set("edit_href", pages::step_url(r.id, owned->form->pages.front().key));
     web::List habilitations;
     for (const auto& h : store_.habilitations_of(r.id)) {
       web::Data item;
@@ -377,9 +377,8 @@ void App::show_request(const httplib::Request& req, httplib::Response& res) {
       item.set("state_label", std::string(domain::badge_label(h.state)));
       habilitations.push_back(item);
     }
-    status.set("has_habilitations", !habilitations.empty());
-    status.set("habilitations", habilitations);
-    body += web::render("request_status", status);
+    data.set("has_habilitations", !habilitations.empty());
+    data.set("habilitations", habilitations);
   }
   pages::SummaryView view;
   view.catalog = catalog.get();
@@ -387,15 +386,11 @@ void App::show_request(const httplib::Request& req, httplib::Response& res) {
   view.data = &owned->data;
   view.request_id = r.id;
   view.editable = false;
-  body += pages::summary_body(view);
-  {
-    web::Data history;
-    set_request_history(history, r, *catalog);
-    body += web::render("history", history);
-  }
+  data.set("summary_trusted_html", web::trusted_html(pages::summary_body(view)));
+  set_request_history(data, r, *catalog);  // templates/history.mustache
   pages::PageShell page;
   page.title = "Demande n°" + std::to_string(r.id) + " – " + owned->form->display_name;
-  page.body_html = std::move(body);
+  page.body_html = web::render("request", data);
   page.breadcrumbs = {{"Mes demandes", "/demandes"}, {"Demande n°" + std::to_string(r.id), ""}};
   send_page(res, 200, std::move(page), caller);
 }
@@ -405,7 +400,7 @@ namespace {
 struct StepRender {
   std::vector<formc::rt::Error> errors;
   bool checked = false;
-  std::string notice_html;
+  pages::WizardNotice notice = pages::WizardNotice::None;
 };
 
 }  // namespace
@@ -424,9 +419,10 @@ static pages::PageShell wizard_shell(const catalog::Catalog& catalog, const App:
   view.csrf_token = csrf;
   view.version = owned.request.version;
   if (index > 0) view.previous_url = pages::step_url(owned.request.id, form.pages[index - 1].key);
+  view.notice = state.notice;
   pages::PageShell page;
   page.title = "Demande n°" + std::to_string(owned.request.id) + " – " + form.display_name;
-  page.body_html = state.notice_html + pages::wizard_page_body(view);
+  page.body_html = pages::wizard_page_body(view);
   page.scripts = pages::form_scripts(form);
   page.breadcrumbs = {{"Mes demandes", "/demandes"}, {"Demande n°" + std::to_string(owned.request.id), ""}};
   return page;
@@ -470,9 +466,10 @@ void App::save_step(const httplib::Request& req, httplib::Response& res) {
   if (!posted.ok()) {
     pages::PageShell shell;
     shell.title = "Formulaire refusé";
-    shell.body_html = "<div class=\"fr-alert fr-alert--error\" role=\"alert\"><h2 class=\"fr-alert__title\">Le formulaire envoyé "
-                      "n’a pas pu être lu</h2>" + problems_list(posted) + "</div>\n<p><a class=\"fr-link\" href=\"" +
-                      esc(pages::step_url(owned->request.id, page.key)) + "\">Revenir à l’étape</a></p>\n";
+    web::Data data;
+    set_problems(data, posted);
+    data.set("step_href", pages::step_url(owned->request.id, page.key));
+    shell.body_html = web::render("step_refused", data);
     return send_page(res, 400, std::move(shell), caller);
   }
   // Types and formats first (the draft context, as the API checks them):
@@ -485,8 +482,7 @@ void App::save_step(const httplib::Request& req, httplib::Response& res) {
   if (!only_fields(catalog->validate(form, posted.data, formc::rt::Context::draft()), fields).empty()) {
     state.errors = only_fields(catalog->validate(form, posted.data, context), fields);
     owned->data = std::move(posted.data);
-    state.notice_html = "<div class=\"fr-alert fr-alert--error fr-alert--sm fr-mb-3w\" role=\"alert\"><p>Vos modifications "
-                        "n’ont pas été enregistrées : corrigez les erreurs signalées.</p></div>\n";
+    state.notice = pages::WizardNotice::NotSaved;
     return send_page(res, 422, wizard_shell(*catalog, *owned, *index, state, caller.csrf_token), caller);
   }
   const auto written = store_.update_draft(owned->request.id, caller.user->organization_siret, *version, posted.data.dump(),
@@ -497,11 +493,9 @@ void App::save_step(const httplib::Request& req, httplib::Response& res) {
   if (written.outcome == storage::WriteOutcome::Stale || written.outcome == storage::WriteOutcome::WrongState) {
     pages::PageShell shell;
     shell.title = "Modification en conflit";
-    shell.body_html = "<div class=\"fr-alert fr-alert--warning\" role=\"alert\"><h2 class=\"fr-alert__title\">La demande a été "
-                      "modifiée entre-temps</h2><p>Quelqu’un (peut-être vous, dans un autre onglet) a enregistré cette demande "
-                      "après que vous avez ouvert cette page. Vos modifications n’ont pas été enregistrées, pour ne pas "
-                      "effacer les siennes.</p></div>\n<p><a class=\"fr-btn\" href=\"" +
-                      esc(pages::step_url(owned->request.id, page.key)) + "\">Recharger l’étape</a></p>\n";
+    web::Data data;
+    data.set("step_href", pages::step_url(owned->request.id, page.key));
+    shell.body_html = web::render("step_conflict", data);
     return send_page(res, 409, std::move(shell), caller);
   }
   owned->request = *written.request;
@@ -511,8 +505,7 @@ void App::save_step(const httplib::Request& req, httplib::Response& res) {
   const bool draft_only = http::form_value(pairs, "_action") == "draft";
   if (state.errors.empty() && !draft_only) return http::redirect(res, next);
   if (draft_only) {
-    state.notice_html = "<div class=\"fr-alert fr-alert--success fr-alert--sm fr-mb-3w\" role=\"status\"><p>Brouillon "
-                        "enregistré.</p></div>\n";
+    state.notice = pages::WizardNotice::DraftSaved;
   }
   send_page(res, state.errors.empty() ? 200 : 422,
             wizard_shell(*catalog, *owned, *index, state, caller.csrf_token), caller);
@@ -532,8 +525,10 @@ static pages::PageShell summary_shell(const catalog::Catalog& catalog, const App
   view.version = owned.request.version;
   pages::PageShell page;
   page.title = "Résumé de la demande n°" + std::to_string(owned.request.id);
-  page.body_html = "<p>Vérifiez les informations de votre demande « " + esc(owned.form->display_name) +
-                   " » avant de la soumettre.</p>\n" + pages::summary_body(view);
+  web::Data data;
+  data.set("form_name", owned.form->display_name);
+  data.set("summary_trusted_html", web::trusted_html(pages::summary_body(view)));
+  page.body_html = web::render("request_summary", data);
   page.scripts = pages::form_scripts(*owned.form);
   page.breadcrumbs = {{"Mes demandes", "/demandes"}, {"Demande n°" + std::to_string(owned.request.id), ""}};
   return page;
