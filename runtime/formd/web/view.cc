@@ -147,13 +147,17 @@ class PageContext final : public kainjow::mustache::basic_context<std::string> {
   kainjow::mustache::context<std::string> values_;
 };
 
-// Renders a checked template, already through without_standalone_lines().
-std::string render_prepared(std::string_view name, const std::string& prepared, const Data& data) {
+// A checked template (already through without_standalone_lines()), parsed.
+kainjow::mustache::mustache parse(std::string_view name, const std::string& prepared) {
   kainjow::mustache::mustache view{prepared};
   if (!view.is_valid()) {
     throw std::logic_error("formd: template '" + std::string(name) + "': " + view.error_message());
   }
   view.set_custom_escape(escape);
+  return view;
+}
+
+std::string render_parsed(std::string_view name, kainjow::mustache::mustache& view, const Data& data) {
   PageContext context(data);
   std::string out = view.render(context);
   if (!view.error_message().empty()) {
@@ -168,12 +172,18 @@ std::string render(std::string_view name, const Data& data) {
   const auto& all = registry();
   const auto it = all.find(name);
   if (it == all.end()) throw std::logic_error("formd: no page template named '" + std::string(name) + "'");
-  return render_prepared(name, it->second.prepared, data);
+  // Parsed once per thread: kainjow's render() keeps its error state in the
+  // template object, so one object must not serve two threads at once.
+  thread_local std::map<std::string, kainjow::mustache::mustache, std::less<>> parsed;
+  auto cached = parsed.find(name);
+  if (cached == parsed.end()) cached = parsed.emplace(std::string(name), parse(name, it->second.prepared)).first;
+  return render_parsed(name, cached->second, data);
 }
 
 std::string render_text(std::string_view name, std::string_view text, const Data& data) {
   check_template(name, text, registry());
-  return render_prepared(name, without_standalone_lines(text), data);
+  auto view = parse(name, without_standalone_lines(text));
+  return render_parsed(name, view, data);
 }
 
 std::vector<std::string> template_names() {
