@@ -213,7 +213,7 @@ module.exports = {
 
 // ---- Shared by the instruction tests (instruction_pages_test.js, browser_instruction_test.js) ----
 
-// Hostile strings every page must show escaped (also in http_test.js).
+// Hostile strings every page must show escaped (http_test.js, instruction_pages_test.js).
 const PAYLOADS = [
   "<script>alert(1)</script>",
   '"><img src=x onerror=alert(1)>',

@@ -23,7 +23,7 @@ if (!process.env.FORMD || !fs.existsSync(process.env.FORMD)) {
 
 const { startFormd } = require("./harness");
 const raw = require("./client");
-const { newSiret, uniqueEmail, Client, hiddenInputs, unescapeHtml, csrfOf, versionOf, validDocument } = raw;
+const { newSiret, uniqueEmail, Client, hiddenInputs, unescapeHtml, csrfOf, versionOf, validDocument, PAYLOADS, assertEscaped } = raw;
 
 const PSC = "api-pro-sante-connect";
 const PSC_EDITEUR = "api-pro-sante-connect-editeur";
@@ -1027,13 +1027,7 @@ describe("formd HTTP", () => {
 
   // 5. Escaping ---------------------------------------------------------------------
 
-  const PAYLOADS = [
-    "<script>alert(1)</script>",
-    '"><img src=x onerror=alert(1)>',
-    "'onmouseover='x",
-    "{{value:intitule}}",
-    "</textarea><script>x</script>",
-  ];
+  // PAYLOADS and assertEscaped are client.js's, shared with the instruction pages' tests.
   // Every free-text field of the PSC form, by step (typed fields — email,
   // phone, url, radio, integer — are refused by the draft validator).
   const TEXT_FIELDS = {
@@ -1045,18 +1039,6 @@ describe("formd HTTP", () => {
       "contact_technique_family_name", "contact_technique_given_name", "contact_technique_job_title"],
   };
   const hostile = (field) => `[${field}] ` + PAYLOADS.join(" ");
-
-  function assertEscaped(html, where, { expectPayload = true } = {}) {
-    for (const raw of ["<script>alert(1)</script>", "<img src=x", "<script>x</script>", "</textarea><script>", "'onmouseover='", "onerror=alert(1)>"]) {
-      assert.ok(!html.includes(raw), `${where}: raw ${JSON.stringify(raw)} in the page`);
-    }
-    assert.ok(!/<script(?![^>]*\bsrc="\/static\/)/.test(html), `${where}: an inline <script> in the page`);
-    if (expectPayload) {
-      assert.ok(html.includes("&lt;script&gt;alert(1)&lt;/script&gt;"), `${where}: the escaped payload is missing`);
-      assert.ok(/\{\{value:intitule\}\}|&#123;&#123;value:intitule&#125;&#125;|&#x7[bB];&#x7[bB];value:intitule/.test(html),
-        `${where}: {{value:intitule}} is not shown literally`);
-    }
-  }
 
   function fullHostileDocument() {
     const doc = validDocument();
