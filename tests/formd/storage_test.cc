@@ -28,6 +28,7 @@
 #include "storage/repository.h"
 #include "storage/sqlite.h"
 #include "storage/sqlite_store.h"
+#include "temp_dir.h"
 
 namespace fs = std::filesystem;
 using formd::storage::NewRequest;
@@ -40,25 +41,11 @@ namespace {
 
 constexpr const char* kSiretA = "11111111111111";
 
-// A fresh directory under the system temp dir, removed with everything in it.
-class TempDir {
+// A fresh directory per test (tests/formd/temp_dir.h), with the database file formd makes in it.
+class TempDir : public formd::testing::TempDir {
  public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "formd-storage-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed for " + pattern);
-    path_ = pattern;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  [[nodiscard]] const fs::path& path() const { return path_; }
-  [[nodiscard]] fs::path db_file() const { return path_ / SqliteStore::kFileName; }
-
- private:
-  fs::path path_;
+  TempDir() : formd::testing::TempDir("formd-storage") {}
+  [[nodiscard]] std::filesystem::path db_file() const { return path() / SqliteStore::kFileName; }
 };
 
 std::int64_t now_seconds() {

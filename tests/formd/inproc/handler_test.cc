@@ -29,6 +29,7 @@
 #include "server/app.h"
 #include "storage/clock.h"
 #include "storage/sqlite_store.h"
+#include "../temp_dir.h"
 
 namespace fs = std::filesystem;
 using formd::inproc::Client;
@@ -74,23 +75,9 @@ formd::catalog::CatalogSource& catalogs() {
   return *source;
 }
 
-class TempDir {
+class TempDir : public formd::testing::TempDir {
  public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "formd-inproc-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed for " + pattern);
-    path_ = pattern;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  [[nodiscard]] const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
+  TempDir() : formd::testing::TempDir("formd-inproc") {}
 };
 
 fs::path stub_assets(const fs::path& dir) {

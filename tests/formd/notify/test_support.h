@@ -14,27 +14,16 @@
 #include <system_error>
 #include <vector>
 
+#include "../temp_dir.h"
+
 namespace formd::notify::testing {
 
-// A fresh directory under the system temp dir, removed with everything in it.
-class TempDir {
+// A fresh directory for one test (tests/formd/temp_dir.h).
+class TempDir : public formd::testing::TempDir {
  public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "formd-notify-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed for " + pattern);
-    path_ = pattern;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  [[nodiscard]] const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
+  TempDir() : formd::testing::TempDir("formd-notify") {}
 };
+
 
 inline int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';

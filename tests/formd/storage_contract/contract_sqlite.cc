@@ -12,6 +12,7 @@
 
 #include "contract.h"
 #include "storage/sqlite_store.h"
+#include "../temp_dir.h"
 
 namespace {
 
@@ -22,24 +23,10 @@ using formd::storage::Store;
 using formd::storage::contract::ContractBackend;
 using formd::storage::contract::RegisterBackend;
 
-// A fresh directory under the system temp dir, removed with everything in it.
-class TempDir {
+// A fresh directory per case (tests/formd/temp_dir.h).
+class TempDir : public formd::testing::TempDir {
  public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "formd-contract-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed for " + pattern);
-    path_ = pattern;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  [[nodiscard]] const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
+  TempDir() : formd::testing::TempDir("formd-contract") {}
 };
 
 ContractBackend sqlite_backend() {
