@@ -57,8 +57,11 @@ std::optional<S> oracle(Event event, S from, const RequestFacts& f, Party party)
     case Event::Reopen:
       return applicant && from == S::Validated && f.reopenable ? std::optional(S::Draft) : std::nullopt;
     case Event::CancelReopening:
-      return f.reopening && in(from, {S::Draft, S::ChangesRequested, S::Submitted}) ? std::optional(S::Validated)
-                                                                                     : std::nullopt;
+      // The applicant until the update is sent (and again once changes are
+      // asked for); an instructor at any point of the update.
+      if (!f.reopening) return std::nullopt;
+      if (applicant) return in(from, {S::Draft, S::ChangesRequested}) ? std::optional(S::Validated) : std::nullopt;
+      return in(from, {S::Draft, S::ChangesRequested, S::Submitted}) ? std::optional(S::Validated) : std::nullopt;
     case Event::StartNextStage:
       return applicant && from == S::Validated && f.has_next_stage ? std::optional(S::Draft) : std::nullopt;
     case Event::CancelNextStage:
@@ -187,8 +190,8 @@ constexpr Action kAllActions[] = {
     Action::View,           Action::Edit,           Action::Submit,         Action::Approve,
     Action::Refuse,         Action::RequestChanges, Action::Archive,        Action::Reopen,
     Action::CancelReopening, Action::StartNextStage, Action::CancelNextStage, Action::Revoke,
-    Action::TransferToColleague, Action::TakeOver,  Action::TransferByInstructor, Action::PostMessage,
-    Action::ManageRoles,
+    Action::RevokeHabilitation, Action::TransferToColleague, Action::TakeOver, Action::TransferByInstructor,
+    Action::PostMessage,    Action::ManageRoles,
 };
 
 }  // namespace
@@ -274,4 +277,132 @@ TEST_CASE("instructors instruct their definitions in the states that allow it", 
   CHECK(can(actor(4, kOtherOrg, {"ans:api_pro_sante_connect:manager"}), Action::ManageRoles, request_in(S::Draft)) ==
         Verdict::Allowed);
   CHECK(can(actor(5, kOtherOrg, {"admin"}), Action::Approve, request_in(S::Submitted)) == Verdict::Allowed);
+}
+
+namespace {
+
+// A validated request whose habilitation is active, reopened by its applicant: an update in `state`.
+RequestView update_in(S state) {
+  RequestView r = request_in(state);
+  r.facts.reopening = true;
+  r.facts.has_active_habilitation = true;
+  r.facts.reopenable = false;
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("an update: the applicant reopens once, cancels until it is sent, an instructor cancels at any point",
+          "[domain][policy][reopening]") {
+  const Actor applicant = actor(kApplicantId, kOrg);
+  const Actor colleague = actor(2, kOrg);
+  const Actor instructor = actor(3, kOtherOrg, {"ans:api_pro_sante_connect:instructor"});
+  // LIFECYCLE.md §2.3 "Who and when": the applicant, the latest active habilitation, no update in progress.
+  CHECK(can(applicant, Action::Reopen, request_in(S::Validated)) == Verdict::Allowed);
+  auto not_latest = request_in(S::Validated);
+  not_latest.facts.reopenable = false;  // its latest habilitation is not active
+  CHECK(can(applicant, Action::Reopen, not_latest) == Verdict::WrongState);
+  for (const S s : {S::Draft, S::Submitted, S::ChangesRequested}) {
+    INFO(to_string(s));
+    CHECK(can(applicant, Action::Reopen, update_in(s)) == Verdict::WrongState);  // a second reopen
+  }
+  CHECK(can(applicant, Action::Reopen, request_in(S::Revoked)) == Verdict::WrongState);
+  CHECK(can(colleague, Action::Reopen, request_in(S::Validated)) == Verdict::Forbidden);  // CAS 3: take it over first
+  CHECK(can(instructor, Action::Reopen, request_in(S::Validated)) == Verdict::Forbidden);
+  // The applicant edits and sends the update like a draft.
+  CHECK(can(applicant, Action::Edit, update_in(S::Draft)) == Verdict::Allowed);
+  CHECK(can(applicant, Action::Submit, update_in(S::Draft)) == Verdict::Allowed);
+  CHECK(can(applicant, Action::Edit, update_in(S::Submitted)) == Verdict::WrongState);
+  // Cancelling: the applicant before sending, not after; an instructor always.
+  CHECK(can(applicant, Action::CancelReopening, update_in(S::Draft)) == Verdict::Allowed);
+  CHECK(can(applicant, Action::CancelReopening, update_in(S::ChangesRequested)) == Verdict::Allowed);
+  CHECK(can(applicant, Action::CancelReopening, update_in(S::Submitted)) == Verdict::WrongState);
+  for (const S s : {S::Draft, S::Submitted, S::ChangesRequested}) {
+    INFO(to_string(s));
+    CHECK(can(instructor, Action::CancelReopening, update_in(s)) == Verdict::Allowed);
+    CHECK(can(colleague, Action::CancelReopening, update_in(s)) == Verdict::Forbidden);
+  }
+  // Never on a request that was never reopened.
+  CHECK(can(instructor, Action::CancelReopening, request_in(S::Submitted)) == Verdict::WrongState);
+  CHECK(can(applicant, Action::CancelReopening, request_in(S::Draft)) == Verdict::WrongState);
+  CHECK(can(applicant, Action::CancelReopening, request_in(S::Validated)) == Verdict::WrongState);
+  // Instruction of an update: approve → validated, refuse → validated (not refused), changes → still an update.
+  CHECK(next_state(Event::Refuse, S::Submitted, update_in(S::Submitted).facts, Party::Instructor) == S::Validated);
+  CHECK(next_state(Event::Refuse, S::Submitted, request_in(S::Submitted).facts, Party::Instructor) == S::Refused);
+  CHECK(next_state(Event::RequestChanges, S::Submitted, update_in(S::Submitted).facts, Party::Instructor) ==
+        S::ChangesRequested);
+  // A reopened draft is neither revoked at request level nor deleted.
+  CHECK(can(instructor, Action::Revoke, update_in(S::Draft)) == Verdict::WrongState);
+  CHECK(can(applicant, Action::Archive, update_in(S::Draft)) == Verdict::WrongState);
+  CHECK(can(instructor, Action::Archive, update_in(S::Draft)) == Verdict::WrongState);
+}
+
+TEST_CASE("transfer: the applicant to a colleague, a colleague to themselves, instructors, never a plain draft",
+          "[domain][policy][transfer]") {
+  const Actor applicant = actor(kApplicantId, kOrg);
+  const Actor colleague = actor(2, kOrg);
+  const Actor instructor = actor(3, kOtherOrg, {"ans:api_pro_sante_connect:instructor"});
+  const Actor admin = actor(4, kOtherOrg, {"admin"});
+  const Actor reporter = actor(5, kOtherOrg, {"ans:api_pro_sante_connect:reporter"});
+  for (const S s : kAllRequestStates) {
+    INFO(to_string(s));
+    // Not on a plain draft, nor on a deleted request.
+    const Verdict state_verdict = s == S::Draft || s == S::Archived ? Verdict::WrongState : Verdict::Allowed;
+    CHECK(can(applicant, Action::TransferToColleague, request_in(s)) == state_verdict);
+    CHECK(can(colleague, Action::TakeOver, request_in(s)) == state_verdict);
+    CHECK(can(instructor, Action::TransferByInstructor, request_in(s)) == state_verdict);
+    CHECK(can(admin, Action::TransferByInstructor, request_in(s)) == state_verdict);
+    // Each kind of actor has its own variant only.
+    CHECK(can(colleague, Action::TransferToColleague, request_in(s)) == Verdict::Forbidden);
+    CHECK(can(applicant, Action::TakeOver, request_in(s)) == Verdict::Forbidden);
+    CHECK(can(applicant, Action::TransferByInstructor, request_in(s)) == Verdict::Forbidden);
+    CHECK(can(colleague, Action::TransferByInstructor, request_in(s)) == Verdict::Forbidden);
+    CHECK(can(instructor, Action::TakeOver, request_in(s)) == Verdict::Forbidden);
+    CHECK(can(reporter, Action::TransferByInstructor, request_in(s)) == Verdict::Forbidden);
+  }
+  // An update in progress (a reopened draft) may be transferred.
+  CHECK(can(applicant, Action::TransferToColleague, update_in(S::Draft)) == Verdict::Allowed);
+  CHECK(can(colleague, Action::TakeOver, update_in(S::Draft)) == Verdict::Allowed);
+  CHECK(can(instructor, Action::TransferByInstructor, update_in(S::Draft)) == Verdict::Allowed);
+  // features.transfer off: the applicant's side is refused whatever the state; instructors still may.
+  auto manual = request_in(S::Validated);
+  manual.features.transfer = false;
+  CHECK(can(applicant, Action::TransferToColleague, manual) == Verdict::Forbidden);
+  CHECK(can(colleague, Action::TakeOver, manual) == Verdict::Forbidden);
+  CHECK(can(instructor, Action::TransferByInstructor, manual) == Verdict::Allowed);
+}
+
+TEST_CASE("revocation: instructors revoke a validated request, or one habilitation while one is active",
+          "[domain][policy][revocation]") {
+  const Actor applicant = actor(kApplicantId, kOrg);
+  const Actor instructor = actor(3, kOtherOrg, {"ans:api_pro_sante_connect:instructor"});
+  for (const S s : kAllRequestStates) {
+    INFO(to_string(s));
+    CHECK(can(instructor, Action::Revoke, request_in(s)) == (s == S::Validated ? Verdict::Allowed : Verdict::WrongState));
+    CHECK(can(applicant, Action::Revoke, request_in(s)) == Verdict::Forbidden);
+    CHECK(can(applicant, Action::RevokeHabilitation, request_in(s)) == Verdict::Forbidden);
+    // request_in() gives validated requests their active habilitation.
+    CHECK(can(instructor, Action::RevokeHabilitation, request_in(s)) ==
+          (s == S::Validated ? Verdict::Allowed : Verdict::WrongState));
+  }
+  CHECK(can(instructor, Action::RevokeHabilitation, update_in(S::Draft)) == Verdict::Allowed);
+  CHECK(next_state(Event::Revoke, S::Validated, request_in(S::Validated).facts, Party::Instructor) == S::Revoked);
+}
+
+TEST_CASE("archive: the applicant's own draft, refused or revoked request without an active habilitation, an instructor's draft",
+          "[domain][policy][archive]") {
+  const Actor applicant = actor(kApplicantId, kOrg);
+  const Actor colleague = actor(2, kOrg);
+  const Actor instructor = actor(3, kOtherOrg, {"ans:api_pro_sante_connect:instructor"});
+  for (const S s : kAllRequestStates) {
+    INFO(to_string(s));
+    const bool applicant_may = s == S::Draft || s == S::Refused || s == S::Revoked;
+    CHECK(can(applicant, Action::Archive, request_in(s)) == (applicant_may ? Verdict::Allowed : Verdict::WrongState));
+    CHECK(can(instructor, Action::Archive, request_in(s)) == (s == S::Draft ? Verdict::Allowed : Verdict::WrongState));
+    CHECK(can(colleague, Action::Archive, request_in(s)) == Verdict::Forbidden);  // a colleague's draft
+  }
+  // A revoked request that still holds an active habilitation (another stage): not deleted.
+  auto revoked_with_active = request_in(S::Revoked);
+  revoked_with_active.facts.has_active_habilitation = true;
+  CHECK(can(applicant, Action::Archive, revoked_with_active) == Verdict::WrongState);
 }

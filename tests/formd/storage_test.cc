@@ -139,6 +139,47 @@ TEST_CASE("the embedded migrations are numbered from 1 without gaps", "[storage]
   REQUIRE(std::string(migrations[4].name) == "0005_instruction.sql");
   REQUIRE(std::string(migrations[5].name) == "0006_instruction_views.sql");
   REQUIRE(std::string(migrations[6].name) == "0007_request_search.sql");
+  REQUIRE(std::string(migrations[7].name) == "0008_reopening.sql");
+}
+
+TEST_CASE("0008: a request with a habilitation back in draft, submitted or changes_requested stays an update, nothing else becomes one",
+          "[storage]") {
+  TempDir temp;
+  fs::create_directories(temp.path());
+  {
+    // A database as formd left it before 0008.
+    auto db = sqlite::Connection::open(temp.db_file());
+    const auto all = formd::storage::embedded_migrations();
+    REQUIRE(formd::storage::apply_migrations(db, all.first(7)) == 7);
+    db.exec("INSERT INTO users (id, email, name, organization_siret, created_at, updated_at)"
+            " VALUES (1, 'a@example.fr', 'A', '11111111111111', 1, 1)", "test");
+    // 1: an update in draft, 2: an update submitted, 3: validated, 4: a first request submitted.
+    for (const auto& [id, state] : std::vector<std::pair<int, std::string>>{
+             {1, "draft"}, {2, "submitted"}, {3, "validated"}, {4, "submitted"}}) {
+      db.exec(("INSERT INTO authorization_requests (id, form_uid, definition_id, definition_hash, state, data, user_id,"
+               " organization_siret, version, created_at, updated_at) VALUES (" + std::to_string(id) +
+               ", 'f', 'd', 'h', '" + state + "', '{}', 1, '11111111111111', 3, 10, " + std::to_string(100 + id) + ")")
+                  .c_str(),
+              "test");
+    }
+    for (int request : {1, 2, 3}) {
+      db.exec(("INSERT INTO habilitations (request_id, state, data, form_uid, definition_id, definition_hash,"
+               " applicant_user_id, organization_siret, created_at) VALUES (" + std::to_string(request) +
+               ", 'active', '{}', 'f', 'd', 'h', 1, '11111111111111', 50)").c_str(),
+              "test");
+    }
+  }
+  auto store = SqliteStore::open(temp.path());
+  CHECK(store->find_request_by_id(1)->reopened_at == 101);
+  CHECK(store->find_request_by_id(2)->reopened_at == 102);
+  CHECK_FALSE(store->find_request_by_id(3)->reopened_at);
+  CHECK_FALSE(store->find_request_by_id(4)->reopened_at);
+  // The schema keeps an update from outliving its states.
+  Inspector inspect(temp.db_file());
+  REQUIRE_THROWS_AS(inspect.exec("UPDATE authorization_requests SET reopened_at = 5 WHERE id = 3"), StorageError);
+  REQUIRE_THROWS_AS(inspect.exec("UPDATE authorization_requests SET state = 'refused' WHERE id = 1"), StorageError);
+  inspect.exec("UPDATE authorization_requests SET state = 'changes_requested' WHERE id = 1");
+  CHECK(store->find_request_by_id(1)->reopened_at == 101);
 }
 
 TEST_CASE("the database is in WAL mode with foreign keys enforced", "[storage]") {

@@ -27,8 +27,12 @@ constexpr Transition kLifecycle[] = {
     {Event::Archive, {S::Draft, std::nullopt, std::nullopt}, S::Archived, Guard::NoActiveHabilitation, kInstructor},
     // "Mettre à jour": the same request goes back to draft.
     {Event::Reopen, {S::Validated, std::nullopt, std::nullopt}, S::Draft, Guard::Reopenable, kApplicant},
+    // "Annuler ma demande de modification": the applicant, before the update
+    // is sent or once changes are asked for ("After submitting, the
+    // applicant can no longer cancel"); an instructor at any point of it.
+    {Event::CancelReopening, {S::Draft, S::ChangesRequested, std::nullopt}, S::Validated, Guard::Reopening, kApplicant},
     {Event::CancelReopening, {S::Draft, S::ChangesRequested, S::Submitted}, S::Validated, Guard::Reopening,
-     kApplicant | kInstructor},
+     kInstructor},
     {Event::StartNextStage, {S::Validated, std::nullopt, std::nullopt}, S::Draft, Guard::HasNextStage, kApplicant},
     {Event::CancelNextStage, {S::Draft, S::ChangesRequested, S::Submitted}, S::Validated, Guard::InLaterStage,
      kApplicant},

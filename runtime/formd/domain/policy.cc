@@ -83,6 +83,10 @@ Verdict can(const Actor& actor, Action action, const RequestView& request) {
     case Action::TransferByInstructor:
       if (!has_role(actor, RoleKind::Instructor, request)) return Verdict::Forbidden;
       return transferable_state(request) ? Verdict::Allowed : Verdict::WrongState;
+    case Action::RevokeHabilitation:
+      // Instructors revoke; only a request holding an active habilitation has one to revoke.
+      if (!has_role(actor, RoleKind::Instructor, request)) return Verdict::Forbidden;
+      return request.facts.has_active_habilitation ? Verdict::Allowed : Verdict::WrongState;
     case Action::PostMessage:
       if (!request.features.messaging) return Verdict::Forbidden;
       if (!applicant && !has_role(actor, RoleKind::Instructor, request)) return Verdict::Forbidden;

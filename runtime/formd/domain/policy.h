@@ -41,7 +41,8 @@ enum class Action {
   CancelReopening,
   StartNextStage,
   CancelNextStage,
-  Revoke,
+  Revoke,               // the whole request (and every active habilitation of it)
+  RevokeHabilitation,   // one habilitation (the use case checks which one, and the request's move)
   TransferToColleague,  // the applicant hands it to a member of the organisation
   TakeOver,             // a member of the organisation takes it (CAS 3)
   TransferByInstructor,

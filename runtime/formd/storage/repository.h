@@ -69,6 +69,13 @@ struct Request {
   // The data as last submitted (unset before the first submission): a
   // resubmission's changelog compares the new data with it.
   std::optional<std::string> submitted_data_json;
+  // When its applicant reopened it to update its habilitation ("Mettre à
+  // jour", LIFECYCLE.md §2.3), while that update is in progress: set by the
+  // change that starts it (StateChange::start_reopening), cleared by every
+  // change that leaves draft, submitted and changes_requested (approved,
+  // refused, cancelled, revoked). Set means DataPass's `reopening` flag.
+  std::optional<std::int64_t> reopened_at;
+  [[nodiscard]] bool reopening() const { return reopened_at.has_value(); }
 };
 
 struct NewRequest {
@@ -204,6 +211,41 @@ struct StateChange {
   // Issue a habilitation: an active snapshot of the request's data; the
   // request's earlier active habilitations become obsolete.
   bool issue_habilitation = false;
+  // Start an update (reopen): reopened_at becomes now. `to` must be one of
+  // draft, submitted, changes_requested (a StorageError otherwise). Any
+  // change to another state ends the update (reopened_at cleared).
+  bool start_reopening = false;
+  // Revoke habilitations of the request: None; All, every active one
+  // (obsolete ones stay obsolete); One, `habilitation_id`, which must be an
+  // active habilitation of this request (WrongState otherwise, nothing written).
+  enum class Revocation { None, All, One };
+  Revocation revoke = Revocation::None;
+  // The habilitation the event is about (recorded in the event): the one an
+  // update reopens or whose data comes back, the one revoked. An issued
+  // habilitation takes its place.
+  std::optional<std::int64_t> habilitation_id;
+  std::vector<OutboxMessage> outbox;
+};
+
+// A transfer (LIFECYCLE.md §2.4): the request's applicant changes (and its
+// organisation, for an admin's transfer to another one), with the
+// ownership of its habilitations; the request's state and data, and the
+// habilitations' ids, states and data, do not. One unit with its `transfer`
+// event and outbox, or nothing.
+struct Transfer {
+  std::int64_t request_id = 0;
+  // What the caller decided on. WrongState when the request is no longer
+  // in `state`; Stale when its applicant or organisation changed meanwhile.
+  // The version is not compared: an edit of the data in between does not
+  // undo the decision, and the transfer moves the version on, so that an
+  // edit based on the version before it is refused (Stale).
+  RequestState state = RequestState::Draft;
+  std::int64_t from_user_id = 0;
+  std::string from_organization_siret;
+  std::int64_t to_user_id = 0;
+  std::string to_organization_siret;
+  std::optional<std::int64_t> actor_user_id;
+  std::optional<std::string> changes_json;  // the event's record: [{field, label, from, to}]
   std::vector<OutboxMessage> outbox;
 };
 
@@ -235,9 +277,13 @@ struct RequestPage {
 class InstructionRepository {
  public:
   virtual ~InstructionRepository() = default;
-  // NotFound: no such request; WrongState: it is no longer in `from`;
-  // Stale: another write came first (version). Nothing is written then.
+  // NotFound: no such request; WrongState: it is no longer in `from` (or
+  // the habilitation to revoke is not an active one of it); Stale: another
+  // write came first (version). Nothing is written then.
   virtual StateChangeResult change_state(const StateChange& change) = 0;
+  // NotFound: no such request; WrongState / Stale: see Transfer. Nothing is
+  // written then. Ok: the request after the transfer (no habilitation).
+  virtual StateChangeResult transfer_request(const Transfer& transfer) = 0;
   // Without an organisation filter: for callers that ask the policy first.
   virtual std::optional<Request> find_request_by_id(std::int64_t id) = 0;
   virtual std::optional<Habilitation> find_habilitation(std::int64_t id) = 0;

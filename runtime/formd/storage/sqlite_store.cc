@@ -123,7 +123,7 @@ User read_user(const Statement& row) {
 // The column list read_request() expects, in this order.
 constexpr const char* kRequestColumns =
     "id, form_uid, definition_id, definition_hash, state, data, user_id, organization_siret, version, created_at,"
-    " updated_at, submitted_at, submitted_data";
+    " updated_at, submitted_at, submitted_data, reopened_at";
 
 Request read_request(const Statement& row) {
   Request request;
@@ -144,6 +144,7 @@ Request read_request(const Statement& row) {
   request.updated_at = row.int64(10);
   request.submitted_at = row.optional_int64(11);
   if (!row.is_null(12)) request.submitted_data_json = row.text(12);
+  request.reopened_at = row.optional_int64(13);
   return request;
 }
 
@@ -466,10 +467,14 @@ std::optional<Request> SqliteStore::find_request_by_id(std::int64_t id) {
 StateChangeResult SqliteStore::change_state(const StateChange& change) {
   static const std::string select_sql =
       "SELECT " + std::string(kRequestColumns) + " FROM authorization_requests WHERE id = ?";
+  // An update starts when asked (?7), lasts while the request stays in
+  // draft, submitted or changes_requested, and ends with any other state.
   static const std::string update_sql =
       "UPDATE authorization_requests SET state = ?1, data = coalesce(?2, data), version = version + 1, updated_at = ?3,"
       " submitted_at = CASE WHEN ?1 = 'submitted' THEN ?3 ELSE submitted_at END,"
-      " submitted_data = CASE WHEN ?1 = 'submitted' THEN coalesce(?2, data) ELSE submitted_data END"
+      " submitted_data = CASE WHEN ?1 = 'submitted' THEN coalesce(?2, data) ELSE submitted_data END,"
+      " reopened_at = CASE WHEN ?7 THEN ?3 WHEN ?1 IN ('draft', 'submitted', 'changes_requested') THEN reopened_at"
+      " ELSE NULL END"
       " WHERE id = ?4 AND version = ?5 AND state = ?6 RETURNING " +
       std::string(kRequestColumns);
   static const std::string insert_habilitation_sql =
@@ -490,6 +495,12 @@ StateChangeResult SqliteStore::change_state(const StateChange& change) {
   if (!current) return {WriteOutcome::NotFound, std::nullopt, std::nullopt};
   if (current->state != change.from) return {WriteOutcome::WrongState, std::move(current), std::nullopt};
   if (current->version != change.expected_version) return {WriteOutcome::Stale, std::move(current), std::nullopt};
+  if (change.revoke == StateChange::Revocation::One) {
+    // Only an active habilitation of this request is revoked.
+    Statement query(db_, "SELECT 1 FROM habilitations WHERE id = ? AND request_id = ? AND state = 'active'", purpose);
+    query.bind_all(change.habilitation_id, change.request_id);
+    if (!change.habilitation_id || !query.step()) return {WriteOutcome::WrongState, std::move(current), std::nullopt};
+  }
 
   std::optional<Request> written;
   {
@@ -497,9 +508,18 @@ StateChangeResult SqliteStore::change_state(const StateChange& change) {
     update.bind(1, domain::to_string(change.to));
     if (change.data_json) update.bind(2, std::string_view(*change.data_json));
     update.bind(3, now).bind(4, change.request_id).bind(5, change.expected_version).bind(6, domain::to_string(change.from));
+    update.bind(7, std::int64_t{change.start_reopening ? 1 : 0});
     written = returned_row<Request>(update, read_request);
   }
   if (!written) return {WriteOutcome::Stale, std::move(current), std::nullopt};
+
+  if (change.revoke == StateChange::Revocation::All) {
+    Statement revoke(db_, "UPDATE habilitations SET state = 'revoked' WHERE request_id = ? AND state = 'active'", purpose);
+    revoke.bind_all(change.request_id).run();
+  } else if (change.revoke == StateChange::Revocation::One) {
+    Statement revoke(db_, "UPDATE habilitations SET state = 'revoked' WHERE id = ? AND state = 'active'", purpose);
+    revoke.bind_all(change.habilitation_id).run();
+  }
 
   std::optional<Habilitation> issued;
   if (change.issue_habilitation) {
@@ -520,7 +540,7 @@ StateChangeResult SqliteStore::change_state(const StateChange& change) {
     event.bind(1, change.request_id).bind(2, std::string_view(change.event)).bind(3, change.actor_user_id);
     if (change.reason) event.bind(4, std::string_view(*change.reason));
     if (change.changes_json) event.bind(5, std::string_view(*change.changes_json));
-    event.bind(6, issued ? std::optional<std::int64_t>(issued->id) : std::nullopt).bind(7, now);
+    event.bind(6, issued ? std::optional<std::int64_t>(issued->id) : change.habilitation_id).bind(7, now);
     event.run();
   }
   for (const auto& message : change.outbox) {
@@ -529,6 +549,61 @@ StateChangeResult SqliteStore::change_state(const StateChange& change) {
   }
   transaction.commit();
   return {WriteOutcome::Ok, std::move(written), std::move(issued)};
+}
+
+// One BEGIN IMMEDIATE transaction, as change_state: the request's owner,
+// its habilitations' owner, the event and the outbox, or nothing.
+StateChangeResult SqliteStore::transfer_request(const Transfer& transfer) {
+  static const std::string select_sql =
+      "SELECT " + std::string(kRequestColumns) + " FROM authorization_requests WHERE id = ?";
+  static const std::string update_sql =
+      "UPDATE authorization_requests SET user_id = ?1, organization_siret = ?2, version = version + 1, updated_at = ?3"
+      " WHERE id = ?4 AND state = ?5 AND user_id = ?6 AND organization_siret = ?7 RETURNING " +
+      std::string(kRequestColumns);
+  const char* purpose = "transferring a request";
+  const std::int64_t now = clock_->now();
+  std::lock_guard lock(mutex_);
+  sqlite::Transaction transaction(db_, purpose);
+
+  std::optional<Request> current;
+  {
+    Statement query(db_, select_sql, purpose);
+    query.bind_all(transfer.request_id);
+    if (query.step()) current = read_request(query);
+  }
+  if (!current) return {WriteOutcome::NotFound, std::nullopt, std::nullopt};
+  if (current->state != transfer.state) return {WriteOutcome::WrongState, std::move(current), std::nullopt};
+  if (current->user_id != transfer.from_user_id || current->organization_siret != transfer.from_organization_siret) {
+    return {WriteOutcome::Stale, std::move(current), std::nullopt};
+  }
+  std::optional<Request> written;
+  {
+    Statement update(db_, update_sql, purpose);
+    update.bind_all(transfer.to_user_id, transfer.to_organization_siret, now, transfer.request_id,
+                    domain::to_string(transfer.state), transfer.from_user_id, transfer.from_organization_siret);
+    written = returned_row<Request>(update, read_request);
+  }
+  if (!written) return {WriteOutcome::Stale, std::move(current), std::nullopt};
+  {
+    Statement move(db_, "UPDATE habilitations SET applicant_user_id = ?, organization_siret = ? WHERE request_id = ?",
+                   purpose);
+    move.bind_all(transfer.to_user_id, transfer.to_organization_siret, transfer.request_id).run();
+  }
+  {
+    Statement event(db_,
+                    "INSERT INTO authorization_request_events (request_id, name, user_id, changes, created_at)"
+                    " VALUES (?, 'transfer', ?, ?, ?)",
+                    purpose);
+    event.bind(1, transfer.request_id).bind(2, transfer.actor_user_id);
+    if (transfer.changes_json) event.bind(3, std::string_view(*transfer.changes_json));
+    event.bind(4, now).run();
+  }
+  for (const auto& message : transfer.outbox) {
+    Statement queue(db_, "INSERT INTO outbox (kind, payload, created_at, next_attempt_at) VALUES (?, ?, ?, ?)", purpose);
+    queue.bind_all(message.kind, message.payload_json, now, now).run();
+  }
+  transaction.commit();
+  return {WriteOutcome::Ok, std::move(written), std::nullopt};
 }
 
 std::optional<Habilitation> SqliteStore::find_habilitation(std::int64_t id) {

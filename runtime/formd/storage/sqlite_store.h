@@ -67,6 +67,7 @@ class SqliteStore final : public Store {
   std::vector<Request> list_requests(const std::string& organization_siret) override;
 
   StateChangeResult change_state(const StateChange& change) override;
+  StateChangeResult transfer_request(const Transfer& transfer) override;
   std::optional<Request> find_request_by_id(std::int64_t id) override;
   RequestPage search_requests(const RequestSearch& search) override;
   std::vector<Habilitation> habilitations_of_organization(const std::string& organization_siret) override;

@@ -108,6 +108,96 @@ FORMD_CONTRACT_CASE("concurrent approvals of one request: exactly one wins, one 
   REQUIRE(store.due_outbox(100).size() == 1);
 }
 
+FORMD_CONTRACT_CASE("concurrent transfers of one request: exactly one wins, one event, its messages only") {
+  const auto applicant = store.upsert_user("a@example.fr", "A", kSiretA);
+  auto r = submitted_request(store, applicant, kSiretA);
+  r = *store.change_state(approve(r, applicant.id)).request;
+  store.mark_outbox_sent(store.due_outbox(10).at(0).id);
+  constexpr int kThreads = 8;
+  std::vector<User> colleagues;
+  for (int i = 0; i < kThreads; ++i) {
+    colleagues.push_back(store.upsert_user("c" + std::to_string(i) + "@example.fr", "C", kSiretA));
+  }
+  std::vector<StateChangeResult> results(kThreads);
+  race(kThreads, [&](int i) {
+    Transfer t;
+    t.request_id = r.id;
+    t.state = r.state;
+    t.from_user_id = applicant.id;
+    t.from_organization_siret = kSiretA;
+    t.to_user_id = colleagues[static_cast<std::size_t>(i)].id;
+    t.to_organization_siret = kSiretA;
+    t.actor_user_id = t.to_user_id;
+    t.outbox = {{"email", R"({"winner":)" + std::to_string(i) + "}"}};
+    results[static_cast<std::size_t>(i)] = store.transfer_request(t);
+  });
+  int ok = 0, stale = 0, winner = -1;
+  for (int i = 0; i < kThreads; ++i) {
+    const auto& result = results[static_cast<std::size_t>(i)];
+    if (result.outcome == WriteOutcome::Ok) ++ok, winner = i;
+    if (result.outcome == WriteOutcome::Stale) ++stale;  // the applicant changed under them
+  }
+  REQUIRE(ok == 1);
+  REQUIRE(stale == kThreads - 1);
+  const auto found = store.find_request_by_id(r.id);
+  REQUIRE(found->user_id == colleagues[static_cast<std::size_t>(winner)].id);
+  REQUIRE(found->version == r.version + 1);
+  REQUIRE(store.habilitations_of(r.id).at(0).applicant_user_id == found->user_id);
+  REQUIRE(count_events(store, r.id, "transfer") == 1);
+  const auto due = store.due_outbox(100);
+  REQUIRE(due.size() == 1);
+  REQUIRE(due[0].payload_json == R"({"winner":)" + std::to_string(winner) + "}");
+}
+
+FORMD_CONTRACT_CASE("a transfer racing edits of an update loses nothing: every edit that succeeded is kept") {
+  const auto applicant = store.upsert_user("a@example.fr", "A", kSiretA);
+  const auto colleague = store.upsert_user("c@example.fr", "C", kSiretA);
+  auto r = submitted_request(store, applicant, kSiretA);
+  const auto approved = store.change_state(approve(r, applicant.id));
+  auto reopen = state_change(*approved.request, S::Draft, "reopen", applicant.id);
+  reopen.start_reopening = true;
+  reopen.habilitation_id = approved.habilitation->id;
+  r = *store.change_state(reopen).request;
+
+  // Thread 0 transfers; the others edit, each based on the version it read last, retrying when Stale.
+  constexpr int kThreads = 6;
+  std::vector<int> kept(kThreads, 0);
+  StateChangeResult transferred;
+  race(kThreads, [&](int i) {
+    if (i == 0) {
+      Transfer t;
+      t.request_id = r.id;
+      t.state = S::Draft;
+      t.from_user_id = applicant.id;
+      t.from_organization_siret = kSiretA;
+      t.to_user_id = colleague.id;
+      t.to_organization_siret = kSiretA;
+      t.actor_user_id = colleague.id;
+      transferred = store.transfer_request(t);
+      return;
+    }
+    for (int attempt = 0; attempt < 50; ++attempt) {
+      const auto current = store.find_request_by_id(r.id);
+      const std::string data = R"({"a":1,"edit":)" + std::to_string(i) + "}";
+      if (store.update_draft(r.id, kSiretA, current->version, data, applicant.id).outcome == WriteOutcome::Ok) {
+        kept[static_cast<std::size_t>(i)] = 1;
+        return;
+      }
+    }
+  });
+  REQUIRE(transferred.outcome == WriteOutcome::Ok);
+  const auto found = store.find_request_by_id(r.id);
+  REQUIRE(found->user_id == colleague.id);
+  REQUIRE(found->state == S::Draft);
+  REQUIRE(found->reopening());
+  // Every write is in the history, once: the transfer and each edit that succeeded.
+  const auto succeeded = static_cast<std::size_t>(std::count(kept.begin(), kept.end(), 1));
+  REQUIRE(count_events(store, r.id, "transfer") == 1);
+  REQUIRE(count_events(store, r.id, "update") == succeeded);
+  REQUIRE(found->version == r.version + 1 + static_cast<std::int64_t>(succeeded));
+  REQUIRE(store.habilitations_of(r.id).at(0).state == formd::domain::HabilitationState::Active);
+}
+
 FORMD_CONTRACT_CASE("concurrent first uses agree: one server secret, one user per email, one grant") {
   constexpr int kThreads = 12;
   std::vector<std::string> secrets(kThreads);

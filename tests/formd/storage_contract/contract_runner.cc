@@ -114,14 +114,18 @@ std::string footprint(Store& store, std::int64_t request_id) {
     out << "request " << request->id << " v" << request->version << " " << domain::to_string(request->state)
         << " data=" << request->data_json << " updated_at=" << request->updated_at
         << " submitted_at=" << (request->submitted_at ? std::to_string(*request->submitted_at) : "-")
-        << " submitted_data=" << request->submitted_data_json.value_or("-");
+        << " submitted_data=" << request->submitted_data_json.value_or("-")
+        << " reopened_at=" << (request->reopened_at ? std::to_string(*request->reopened_at) : "-")
+        << " applicant=" << request->user_id << "@" << request->organization_siret;
   }
   const auto events = store.events_of(request_id);
   out << "; events=" << events.size();
   if (!events.empty()) out << " newest=" << events.front().name;
   const auto habilitations = store.habilitations_of(request_id);
   out << "; habilitations=" << habilitations.size();
-  for (const auto& h : habilitations) out << " H" << h.id << ":" << domain::to_string(h.state);
+  for (const auto& h : habilitations) {
+    out << " H" << h.id << ":" << domain::to_string(h.state) << ":" << h.applicant_user_id << "@" << h.organization_siret;
+  }
   out << "; due outbox=" << store.due_outbox(1000).size();
   return out.str();
 }
