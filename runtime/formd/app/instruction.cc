@@ -14,6 +14,15 @@ constexpr std::size_t kMaxReasonBytes = 10000;
 
 }  // namespace
 
+std::optional<storage::Habilitation> habilitation_to_restore(storage::Store& store, std::int64_t request_id) {
+  const auto habilitations = store.habilitations_of(request_id);  // oldest first
+  for (auto it = habilitations.rbegin(); it != habilitations.rend(); ++it) {
+    if (it->state == domain::HabilitationState::Active) return *it;
+  }
+  if (!habilitations.empty()) return habilitations.back();
+  return std::nullopt;
+}
+
 domain::Actor actor_of(const storage::User& user, storage::Store& store) {
   std::vector<domain::Role> roles;
   for (const auto& text : store.roles_of(user.id)) {
@@ -33,9 +42,16 @@ domain::RequestView view_of(const storage::Request& request, const catalog::Cata
     view.provider = d.provider;
     view.features = {d.features.reopening, d.features.transfer, d.features.messaging};
   }
-  for (const auto& h : store.habilitations_of(request.id)) {
+  const auto habilitations = store.habilitations_of(request.id);  // oldest first
+  for (const auto& h : habilitations) {
     if (h.state == domain::HabilitationState::Active) view.facts.has_active_habilitation = true;
   }
+  // An update in progress is the stored truth (reopened_at, storage/repository.h).
+  view.facts.reopening = request.reopening();
+  // "Mettre à jour" (LIFECYCLE.md §2.3): the latest habilitation is active
+  // and no update is in progress (the table adds: the request is validated).
+  view.facts.reopenable =
+      !habilitations.empty() && habilitations.back().state == domain::HabilitationState::Active && !request.reopening();
   return view;
 }
 
@@ -95,8 +111,18 @@ Outcome Instruction::apply(const domain::Actor& actor, std::int64_t request_id, 
   change.actor_user_id = actor.user_id;
   change.reason = reason;
   change.issue_habilitation = action == domain::Action::Approve;
+  // A refused update goes back to validated with the data of the habilitation
+  // it was updating (LIFECYCLE.md §2.3), which stays active.
+  if (action == domain::Action::Refuse && view.facts.reopening) {
+    if (const auto restored = habilitation_to_restore(store_, request->id)) {
+      change.data_json = restored->data_json;
+      change.habilitation_id = restored->id;
+    }
+  }
   // Committed with the change, or not at all; the outbox worker sends them.
-  change.outbox = emails_for_event(store_, *catalog, change.event, *request, reason, public_url_);
+  EventContext context;
+  context.reopening = view.facts.reopening;
+  change.outbox = emails_for_event(store_, *catalog, change.event, *request, reason, public_url_, context);
   auto written = store_.change_state(change);
   switch (written.outcome) {
     case storage::WriteOutcome::Ok: return {Kind::Ok, "", std::move(written.request), std::move(written.habilitation)};

@@ -1,5 +1,8 @@
 // Use cases of instruction (issue 9): approve, refuse, request changes,
-// archive. Each one loads the request, asks the policy, lets the lifecycle
+// archive (and, for an update of a habilitation, LIFECYCLE.md §2.3: approve
+// issues a new habilitation and makes the earlier ones obsolete; refuse
+// goes back to validated with the habilitation's data; the emails are the
+// reopening_* variants). Each one loads the request, asks the policy, lets the lifecycle
 // table decide the next state, and has the store commit the state, its
 // history event, the habilitation an approval issues and the emails to send
 // (outbox, app/notifications.h: approve, refuse and request_changes email
@@ -34,9 +37,17 @@ struct Outcome {
 // The actor behind a logged-in user: their organisation and stored roles.
 [[nodiscard]] domain::Actor actor_of(const storage::User& user, storage::Store& store);
 
-// The policy's view of a stored request, with the facts its guards read.
+// The policy's view of a stored request, with the facts its guards read:
+// has_active_habilitation, reopening (the stored reopened_at) and reopenable
+// (its latest habilitation is active and no update is in progress).
 [[nodiscard]] domain::RequestView view_of(const storage::Request& request, const catalog::Catalog& catalog,
                                           storage::Store& store);
+
+// The habilitation whose data an update that ends without approval brings
+// back (LIFECYCLE.md §2.3: cancelled or refused): the request's latest
+// active one, else its latest; nullopt when it has none.
+[[nodiscard]] std::optional<storage::Habilitation> habilitation_to_restore(storage::Store& store,
+                                                                           std::int64_t request_id);
 
 class Instruction {
  public:

@@ -26,8 +26,18 @@ struct EmailTemplate {
   std::string subject, body;
 };
 
-EmailTemplate find_template(std::string_view event, std::string_view audience) {
-  const std::string name = std::string(event) + "." + std::string(audience) + ".txt";
+bool has_template(const std::string& name) {
+  for (const auto& file : email_templates()) {
+    if (file.path == name) return true;
+  }
+  return false;
+}
+
+// The template of `event` for `audience`; during an update, its
+// reopening_ variant when there is one.
+EmailTemplate find_template(std::string_view event, std::string_view audience, bool reopening) {
+  std::string name = std::string(event) + "." + std::string(audience) + ".txt";
+  if (reopening && has_template("reopening_" + name)) name = "reopening_" + name;
   for (const auto& file : email_templates()) {
     if (file.path != name) continue;
     constexpr std::string_view kPrefix = "Subject: ";
@@ -160,8 +170,13 @@ class Builder {
     values.set("numero", std::to_string(request.id));
     values.set("definition", facts_.definition_name);
     if (const auto intitule = attribute(data_, "intitule")) values.set("intitule", *intitule);
-    const std::string& name = facts_.applicant.name;
-    values.set("demandeur", formc::rt::has_text(name) ? trimmed(name) : facts_.applicant.email);
+    values.set("demandeur", display_name(facts_.applicant));
+    values.set("demandeur_email", facts_.applicant.email);
+    if (facts_.previous_applicant) {
+      values.set("ancien_demandeur", display_name(*facts_.previous_applicant));
+      values.set("ancien_demandeur_email", facts_.previous_applicant->email);
+    }
+    if (facts_.habilitation_id) values.set("habilitation", std::to_string(*facts_.habilitation_id));
     values.set("siret", request.organization_siret);
     const std::string path = recipient.audience == "instructor" ? "/instruction/demandes/" : "/demandes/";
     values.set("lien", base_url_ + path + std::to_string(request.id));
@@ -171,7 +186,7 @@ class Builder {
     if (!recipient.role.empty()) values.set("role", recipient.role);
 
     const std::string what = facts_.event + "." + recipient.audience;
-    const EmailTemplate tmpl = find_template(facts_.event, recipient.audience);
+    const EmailTemplate tmpl = find_template(facts_.event, recipient.audience, facts_.reopening);
     const std::string subject = subject_line(render(tmpl.subject, values, what));
     const std::string text = render(tmpl.body, values, what);
     const nlohmann::json payload = {{"to", {recipient.address}},  {"subject", subject},
@@ -179,6 +194,10 @@ class Builder {
                                     {"request_id", request.id},   {"audience", recipient.audience}};
     // replace: a stray invalid byte must not make the whole change fail.
     return {"email", payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)};
+  }
+
+  static std::string display_name(const storage::User& user) {
+    return formc::rt::has_text(user.name) ? trimmed(user.name) : user.email;
   }
 
   const NotificationFacts& facts_;
@@ -189,7 +208,8 @@ class Builder {
 };
 
 bool sends_emails(std::string_view event) {
-  return event == "submit" || event == "approve" || event == "refuse" || event == "request_changes";
+  return event == "submit" || event == "approve" || event == "refuse" || event == "request_changes" ||
+         event == "revoke" || event == "transfer";
 }
 
 }  // namespace
@@ -198,6 +218,11 @@ std::vector<storage::OutboxMessage> notification_emails(const NotificationFacts&
   if (!sends_emails(facts.event)) return {};
   Builder builder(facts);
   builder.add({facts.applicant.email, "applicant", ""});
+  // An admin may move a request to its applicant's new organisation: one email then.
+  if (facts.event == "transfer" && facts.previous_applicant &&
+      lower(facts.previous_applicant->email) != lower(facts.applicant.email)) {
+    builder.add({facts.previous_applicant->email, "previous_applicant", ""});
+  }
   if (facts.event == "submit") {
     for (const auto& email : facts.instructor_emails) builder.add({email, "instructor", ""});
   }
@@ -240,7 +265,7 @@ std::vector<std::string> instructor_emails(storage::RoleRepository& roles, std::
 std::vector<storage::OutboxMessage> emails_for_event(storage::Store& store, const catalog::Catalog& catalog,
                                                      std::string_view event, const storage::Request& request,
                                                      const std::optional<std::string>& reason,
-                                                     std::string_view public_url) {
+                                                     std::string_view public_url, const EventContext& context) {
   if (!sends_emails(event)) return {};
   const auto applicant = store.find_user(request.user_id);
   if (!applicant) return {};
@@ -257,6 +282,9 @@ std::vector<storage::OutboxMessage> emails_for_event(storage::Store& store, cons
   if (event == "submit" && !provider.empty()) facts.instructor_emails = instructor_emails(store, provider, request.definition_id);
   facts.reason = reason;
   facts.public_url = std::string(public_url);
+  facts.reopening = context.reopening;
+  facts.habilitation_id = context.habilitation_id;
+  if (context.previous_applicant_id) facts.previous_applicant = store.find_user(*context.previous_applicant_id);
   return notification_emails(facts);
 }
 

@@ -9,13 +9,22 @@
 //                    `responsable_traitement_email`, when present and valid)
 //   refuse           the applicant (the reason in the body)
 //   request_changes  the applicant (the reason in the body)
-//   anything else    nobody (archive sends nothing, as in DataPass)
+//   revoke           the applicant (the reason in the body; the habilitation
+//                    when one alone is revoked)
+//   transfer         the new applicant, then the previous one (LIFECYCLE.md
+//                    §2.4: "goes to both the old and the new applicant")
+//   anything else    nobody (archive, reopen and cancel_reopening send
+//                    nothing, as in DataPass)
 //
 // The texts are French templates, runtime/formd/notify/templates/
 // <event>.<audience>.txt (first line "Subject: …", a blank line, the body),
-// compiled into formd. Each message's payload_json is
+// compiled into formd. During an update of a habilitation (`reopening`,
+// LIFECYCLE.md §2.3/§2.11) reopening_<event>.<audience>.txt replaces it
+// where one exists (submit, approve, refuse, request_changes: "Demande de
+// réouverture d'habilitation", "Votre réouverture d'habilitation numéro …").
+// Each message's payload_json is
 //   {"to": [address], "subject", "text", "event", "request_id", "audience"}
-// with audience "applicant", "instructor" or "gdpr_contact".
+// with audience "applicant", "previous_applicant", "instructor" or "gdpr_contact".
 #pragma once
 
 #include <optional>
@@ -45,6 +54,20 @@ struct NotificationFacts {
   // "/" is ignored): the links are <public_url>/demandes/<id>, and
   // <public_url>/instruction/demandes/<id> for instructors.
   std::string public_url;
+  // The event belongs to an update of the request's habilitation: the
+  // reopening_* templates where they exist.
+  bool reopening = false;
+  // transfer: the applicant before it (`applicant` is the new one).
+  std::optional<storage::User> previous_applicant;
+  // revoke of one habilitation: its number (H<id>).
+  std::optional<std::int64_t> habilitation_id;
+};
+
+// What emails_for_event() needs besides the request, from the use case.
+struct EventContext {
+  bool reopening = false;                            // NotificationFacts::reopening
+  std::optional<std::int64_t> previous_applicant_id;  // transfer: read from the store
+  std::optional<std::int64_t> habilitation_id;        // NotificationFacts::habilitation_id
 };
 
 // The emails of `facts.event`, in the order of the table above (instructors
@@ -79,11 +102,14 @@ struct NotificationFacts {
 // in StateChange::outbox so the emails are committed with the change, or not
 // at all. `request` is the request as the change leaves it (see above).
 // Reads the store; writes nothing. No applicant found: no emails.
+// `context` adds what some events need (an update, the previous applicant
+// of a transfer, the habilitation revoked).
 [[nodiscard]] std::vector<storage::OutboxMessage> emails_for_event(storage::Store& store,
                                                                    const catalog::Catalog& catalog,
                                                                    std::string_view event,
                                                                    const storage::Request& request,
                                                                    const std::optional<std::string>& reason,
-                                                                   std::string_view public_url);
+                                                                   std::string_view public_url,
+                                                                   const EventContext& context = {});
 
 }  // namespace formd::app

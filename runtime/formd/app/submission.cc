@@ -24,6 +24,14 @@ Outcome Submission::submit(const domain::Actor& actor, std::int64_t request_id, 
   if (request->version != expected_version) {
     return {Kind::Stale, "La demande a été modifiée entre-temps : relisez-la puis recommencez.", request, std::nullopt};
   }
+  // An update is sent only once something differs from the habilitation it
+  // updates ("Envoyer ma demande de modification", LIFECYCLE.md §2.3).
+  std::optional<storage::Habilitation> updated;
+  if (request->reopening()) updated = habilitation_to_restore(store_, request->id);
+  if (updated && nlohmann::json::parse(updated->data_json, nullptr, false) == data) {
+    return {Kind::Invalid, "Vous devez effectuer à minima un changement si vous voulez soumettre cette demande.", request,
+            std::nullopt};
+  }
   storage::StateChange change;
   change.request_id = request->id;
   change.expected_version = expected_version;
@@ -32,10 +40,17 @@ Outcome Submission::submit(const domain::Actor& actor, std::int64_t request_id, 
   change.event = std::string(domain::to_string(domain::Event::Submit));
   change.actor_user_id = actor.user_id;
   change.data_json = data.dump();
-  // A resubmission records what changed since the data last submitted.
+  // A resubmission records what changed since the data last submitted; an
+  // update sent from its draft, what changed since its habilitation.
+  std::optional<std::string> before_text;
   if (request->state == storage::RequestState::ChangesRequested && request->submitted_data_json) {
+    before_text = request->submitted_data_json;
+  } else if (request->state == storage::RequestState::Draft && updated) {
+    before_text = updated->data_json;
+  }
+  if (before_text) {
     if (const auto* definition = catalog->find_definition(request->definition_id)) {
-      const auto before = nlohmann::json::parse(*request->submitted_data_json, nullptr, false);
+      const auto before = nlohmann::json::parse(*before_text, nullptr, false);
       change.changes_json = changelog(*definition, before, data).dump();
     }
   }
@@ -43,7 +58,9 @@ Outcome Submission::submit(const domain::Actor& actor, std::int64_t request_id, 
   storage::Request submitted = *request;
   submitted.state = change.to;
   submitted.data_json = *change.data_json;
-  change.outbox = emails_for_event(store_, *catalog, change.event, submitted, std::nullopt, public_url_);
+  EventContext context;
+  context.reopening = request->reopening();
+  change.outbox = emails_for_event(store_, *catalog, change.event, submitted, std::nullopt, public_url_, context);
   auto written = store_.change_state(change);
   switch (written.outcome) {
     case storage::WriteOutcome::Ok: return {Kind::Ok, "", std::move(written.request), std::nullopt};

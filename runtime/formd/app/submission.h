@@ -8,7 +8,11 @@
 // caller shows the errors at the fields, which this use case does not know
 // how to render). Outcomes as app/instruction.h: NotFound 404 (absent or not
 // visible), Forbidden 403 (visible, not the applicant), WrongState 409,
-// Stale 409 (`expected_version` is not the request's version any more).
+// Stale 409 (`expected_version` is not the request's version any more),
+// Invalid 422 (an update of a habilitation whose data equals the
+// habilitation's: nothing to send). An update sent from its draft records
+// its changelog against the habilitation's data and sends the reopening_*
+// emails (LIFECYCLE.md §2.3).
 // Nothing is written unless the outcome is Ok.
 #pragma once
 

@@ -39,6 +39,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/instruction.h"
+#include "app/lifecycle.h"
 #include "app/submission.h"
 #include "catalog/catalog_source.h"
 #include "http/router.h"
@@ -194,6 +195,8 @@ class App {
   AppOptions options_;
   app::Instruction instruction_;
   app::Submission submission_;
+  // Update, transfer, revocation (issue 10): the JSON API's lifecycle calls.
+  app::Lifecycle lifecycle_{store_, catalogs_, options_.public_url};
   std::unique_ptr<http::Router> router_;
   std::string login_form_key_;  // signs the login form's CSRF tokens (a server secret)
 };

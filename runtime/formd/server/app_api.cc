@@ -70,11 +70,10 @@ Json full_request_json(const storage::Request& r, storage::Store& store) {
   }
   Json habilitations = Json::array();
   for (const auto& h : store.habilitations_of(r.id)) habilitations.push_back(habilitation_json(h));
-  // DataPass's flag: the request already issued a habilitation and is being
-  // updated (back in draft, submitted, changes requested or refused).
-  const bool in_update = r.state != storage::RequestState::Validated && r.state != storage::RequestState::Revoked &&
-                         r.state != storage::RequestState::Archived;
-  out["reopening"] = !habilitations.empty() && in_update;
+  // DataPass's flag: an update of its habilitation is in progress (stored:
+  // set by reopen, cleared when the update ends).
+  out["reopening"] = r.reopening();
+  out["reopened_at"] = r.reopened_at ? Json(*r.reopened_at) : Json(nullptr);
   out["habilitations"] = std::move(habilitations);
   return out;
 }
@@ -378,6 +377,61 @@ void App::install_api(http::Router& router) {
     Json out = full_request_json(*outcome.request, store_);
     if (outcome.habilitation) out["habilitation"] = habilitation_json(*outcome.habilitation);
     http::send_json(res, 200, out);
+  }));
+
+  // ---- Life with a habilitation (issue 10, LIFECYCLE.md §2.3–§2.5) -------------
+  // POST /api/v1/habilitations/{id}/reopen | revoke {"reason"},
+  // /api/v1/requests/{id}/cancel_reopening {"reason"?} | transfer {"email"?} |
+  // revoke {"reason"}: app/lifecycle.h decides (404 / 403 / 409 / 422) and
+  // commits; the answer is the request as it is now. An empty body is {}.
+  auto lifecycle_body = [](const httplib::Request& req, httplib::Response& res,
+                           std::initializer_list<std::string_view> keys) -> std::optional<Json> {
+    Json body = Json::object();
+    if (!req.body.empty()) {
+      auto parsed = read_json_body(req, res);
+      if (!parsed) return std::nullopt;
+      body = std::move(*parsed);
+    }
+    if (!only_keys(body, keys, res)) return std::nullopt;
+    return body;
+  };
+  // A text field: absent or a string (anything else: nullopt, as a missing reason).
+  auto text_of = [](const Json& body, const char* key) -> std::optional<std::string> {
+    if (!body.contains(key) || !body[key].is_string()) return std::nullopt;
+    return body[key].get<std::string>();
+  };
+  auto answer = [this](httplib::Response& res, const app::Outcome& outcome) {
+    if (outcome.kind != app::Outcome::Kind::Ok) return send_outcome_error(res, outcome);
+    res.set_header("ETag", "\"" + std::to_string(outcome.request->version) + "\"");
+    http::send_json(res, 200, full_request_json(*outcome.request, store_));
+  };
+
+  router.post(R"(/api/v1/habilitations/(\d{1,18})/(reopen|revoke))",
+              api(ApiAccess::SignedInWithCsrf, [=, this](const httplib::Request& req, httplib::Response& res, const Caller& caller) {
+    const bool reopen = req.matches[2].str() == "reopen";
+    const auto body = reopen ? lifecycle_body(req, res, {}) : lifecycle_body(req, res, {"reason"});
+    if (!body) return;
+    const auto id = parse_id(req.matches[1].str());
+    if (!id) return http::send_json_error(res, 404, "Habilitation introuvable.");
+    const auto actor = app::actor_of(*caller.user, store_);
+    answer(res, reopen ? lifecycle_.reopen(actor, *id) : lifecycle_.revoke_habilitation(actor, *id, text_of(*body, "reason")));
+  }));
+
+  router.post(R"(/api/v1/requests/(\d{1,18})/(cancel_reopening|transfer|revoke))",
+              api(ApiAccess::SignedInWithCsrf, [=, this](const httplib::Request& req, httplib::Response& res, const Caller& caller) {
+    const std::string verb = req.matches[2].str();
+    const auto body = verb == "transfer" ? lifecycle_body(req, res, {"email"}) : lifecycle_body(req, res, {"reason"});
+    if (!body) return;
+    const auto id = parse_id(req.matches[1].str());
+    if (!id) return http::send_json_error(res, 404, "Demande introuvable.");
+    const auto actor = app::actor_of(*caller.user, store_);
+    if (verb == "cancel_reopening") return answer(res, lifecycle_.cancel_reopening(actor, *id, text_of(*body, "reason")));
+    if (verb == "revoke") return answer(res, lifecycle_.revoke_request(actor, *id, text_of(*body, "reason")));
+    // Absent: a colleague takes the request over; otherwise a string.
+    if (body->contains("email") && !(*body)["email"].is_string()) {
+      return http::send_json_error(res, 400, "« email » doit être une chaîne de caractères.");
+    }
+    answer(res, lifecycle_.transfer(actor, *id, text_of(*body, "email")));
   }));
 
   // The request's history, newest first.

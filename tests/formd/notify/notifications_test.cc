@@ -81,7 +81,11 @@ TEST_CASE("every template starts with a subject line and a blank line", "[notifi
   }
   CHECK(names == std::set<std::string>{"approve.applicant.txt", "approve.gdpr_contact.txt", "refuse.applicant.txt",
                                        "request_changes.applicant.txt", "submit.applicant.txt",
-                                       "submit.instructor.txt"});
+                                       "submit.instructor.txt", "reopening_approve.applicant.txt",
+                                       "reopening_refuse.applicant.txt", "reopening_request_changes.applicant.txt",
+                                       "reopening_submit.applicant.txt", "reopening_submit.instructor.txt",
+                                       "revoke.applicant.txt", "transfer.applicant.txt",
+                                       "transfer.previous_applicant.txt"});
 }
 
 TEST_CASE("submit: the applicant and each instructor, with their own links", "[notifications]") {
@@ -168,7 +172,7 @@ TEST_CASE("refuse and request_changes: the applicant alone, with the reason in t
 }
 
 TEST_CASE("other events send nothing", "[notifications]") {
-  for (const char* event : {"archive", "create", "update", "reopen", "revoke", ""}) {
+  for (const char* event : {"archive", "create", "update", "reopen", "cancel_reopening", ""}) {
     INFO(event);
     CHECK(notification_emails(facts(event)).empty());
   }
@@ -248,4 +252,87 @@ TEST_CASE("instructors of a definition: instructor or manager, on it or on its p
   CHECK(formd::app::instructor_emails(*store, "ans", "autre_api") ==
         std::vector<std::string>{"autre@ans.fr", "deux-roles@ans.fr", "manager@ans.fr"});
   CHECK(formd::app::instructor_emails(*store, "inconnu", "api_pro_sante_connect").empty());
+}
+
+TEST_CASE("an update of a habilitation: the reopening variants, and the plain ones where there are none",
+          "[notifications][reopening]") {
+  auto submit = facts("submit");
+  submit.reopening = true;
+  auto messages = payloads(submit);
+  REQUIRE(recipients(messages) == std::vector<std::string>{"applicant:demandeur@exemple.fr",
+                                                            "instructor:instructrice@ans.fr", "instructor:manager@ans.fr"});
+  CHECK(messages[0]["subject"] ==
+        "Votre demande de modification d’habilitation n°42 à API Pro Santé Connect a bien été soumise");
+  CHECK(contains(messages[0]["text"], "Votre habilitation restera valide quelque soit l’issue de la demande de mise à jour."));
+  CHECK(contains(messages[1]["subject"], "Demande de réouverture d’habilitation sur DataPass"));
+  CHECK(contains(messages[1]["text"], "https://datapass.exemple.fr/instruction/demandes/42\n"));
+
+  auto approve = facts("approve");
+  approve.reopening = true;
+  messages = payloads(approve);
+  REQUIRE(messages.size() == 3);
+  CHECK(messages[0]["subject"] == "Votre réouverture d’habilitation numéro 42 vient d’être validée – API Pro Santé Connect");
+  // GDPR contacts have no variant: the plain email.
+  CHECK(contains(messages[1]["text"], "vous a désigné(e) comme Délégué à la protection des données"));
+
+  auto refuse = facts("refuse");
+  refuse.reopening = true;
+  refuse.reason = "Le contact technique n’a pas de compte.";
+  messages = payloads(refuse);
+  REQUIRE(recipients(messages) == std::vector<std::string>{"applicant:demandeur@exemple.fr"});
+  CHECK(contains(messages[0]["subject"], "Votre réouverture d’habilitation numéro 42 a été refusée"));
+  CHECK(contains(messages[0]["text"], "Raison du refus :\nLe contact technique n’a pas de compte.\n"));
+  CHECK(contains(messages[0]["text"], "votre habilitation reste valide"));
+
+  auto changes = facts("request_changes");
+  changes.reopening = true;
+  changes.reason = "Précisez.";
+  messages = payloads(changes);
+  CHECK(contains(messages[0]["subject"], "Votre demande de mise à jour de l’habilitation n°42"));
+  CHECK(contains(messages[0]["text"], "nécessite des modifications avant d’être validée"));
+  CHECK(contains(messages[0]["text"], "Raison de la demande de modification :\nPrécisez.\n"));
+}
+
+TEST_CASE("revoke: the applicant, with the reasons, and the habilitation when one alone is revoked",
+          "[notifications][revocation]") {
+  auto whole = facts("revoke");
+  whole.reason = "Fin de la convention.";
+  auto messages = payloads(whole);
+  REQUIRE(recipients(messages) == std::vector<std::string>{"applicant:demandeur@exemple.fr"});
+  CHECK(messages[0]["subject"] == "Votre habilitation à API Pro Santé Connect a été révoquée");
+  CHECK(contains(messages[0]["text"], "Votre demande d’habilitation n°42 à API Pro Santé Connect"));
+  CHECK(contains(messages[0]["text"], "Motifs de la révocation :\nFin de la convention.\n"));
+  CHECK(contains(messages[0]["text"], "https://datapass.exemple.fr/demandes/42\n"));
+
+  auto one = facts("revoke");
+  one.reason = "Abus.";
+  one.habilitation_id = 7;
+  messages = payloads(one);
+  CHECK(messages[0]["subject"] == "Votre habilitation H7 à API Pro Santé Connect a été révoquée");
+  CHECK(contains(messages[0]["text"], "L’habilitation H7, issue de votre demande n°42"));
+}
+
+TEST_CASE("transfer: the new applicant and the previous one, each told who has it now", "[notifications][transfer]") {
+  auto f = facts("transfer");
+  f.applicant.email = "collegue@exemple.fr";
+  f.applicant.name = "Paul Collègue";
+  f.previous_applicant = formd::storage::User{7, "demandeur@exemple.fr", "Élise Martin", "13002526500013"};
+  auto messages = payloads(f);
+  REQUIRE(recipients(messages) ==
+          std::vector<std::string>{"applicant:collegue@exemple.fr", "previous_applicant:demandeur@exemple.fr"});
+  for (const auto& m : messages) {
+    CHECK(m["subject"] == "Transfert de la demande d’habilitation n°42 réussie");
+    CHECK(m["event"] == "transfer");
+    CHECK(contains(m["text"], "transférée avec succès"));
+  }
+  CHECK(contains(messages[0]["text"], "sur votre compte (collegue@exemple.fr). Elle était auparavant au nom de Élise Martin"));
+  CHECK(contains(messages[1]["text"], "à Paul Collègue (collegue@exemple.fr)"));
+  // The same person (an admin moved the request to their new organisation): one email.
+  f.previous_applicant->email = "Collegue@Exemple.fr";
+  CHECK(recipients(payloads(f)) == std::vector<std::string>{"applicant:collegue@exemple.fr"});
+  // No previous applicant known: the new one alone.
+  f.previous_applicant.reset();
+  messages = payloads(f);
+  REQUIRE(messages.size() == 1);
+  CHECK(contains(messages[0]["text"], "sur votre compte (collegue@exemple.fr).\n"));
 }
