@@ -4,6 +4,7 @@
 #include <regex>
 #include <stdexcept>
 
+#include "render/slot_filler.h"
 #include "web/templates.h"
 
 namespace formd::web {
@@ -111,23 +112,9 @@ const Registry& registry() {
   return instance;
 }
 
-// The escaping of formc's fragments (render::escape_html), so a page escapes
-// alike wherever a value comes from.
-std::string escape(const std::string& text) {
-  std::string out;
-  out.reserve(text.size() + 16);
-  for (const char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+// The escaping of formc's fragments (render::escape_html: & < > " '), so a
+// page escapes alike wherever a value comes from.
+std::string escape(const std::string& text) { return render::escape_html(text); }
 
 // kainjow's context, except that partials come from the registry only: a
 // value of the data is never taken for a template.
