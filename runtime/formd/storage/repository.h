@@ -20,12 +20,14 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "domain/lifecycle.h"
 #include "domain/states.h"
 
 namespace formd::storage {
@@ -309,12 +311,74 @@ class InstructionRepository {
   virtual void mark_outbox_failed(std::int64_t id, std::optional<std::int64_t> next_attempt_at) = 0;
 };
 
+// ---- Messaging (LIFECYCLE.md §2.7) ----------------------------------------
+
+// Which side of the conversation: the request's applicant, or the
+// instructors of its definition (one shared side: one unread counter).
+using MessageParty = domain::Party;
+
+struct Message {
+  std::int64_t id = 0;
+  std::int64_t request_id = 0;
+  std::int64_t user_id = 0;  // the author
+  MessageParty from = MessageParty::Applicant;
+  std::string body;
+  std::int64_t created_at = 0;
+};
+
+// A message the use case decided to post (it asked the policy first).
+struct NewMessage {
+  std::int64_t request_id = 0;
+  std::int64_t user_id = 0;
+  MessageParty from = MessageParty::Applicant;
+  std::string body;  // non-empty (a StorageError otherwise: the use case checks it)
+  // The request's state the caller decided on: WrongState when it is no
+  // longer in it (e.g. archived meanwhile), and nothing is written. The
+  // version is not compared: a message does not change the request, and an
+  // edit of its data in between does not undo the decision.
+  RequestState state = RequestState::Draft;
+  std::vector<OutboxMessage> outbox;
+};
+
+struct PostMessageResult {
+  WriteOutcome outcome = WriteOutcome::Ok;  // Ok, NotFound or WrongState
+  std::optional<Message> message;           // the stored message (Ok)
+  std::optional<Request> request;           // as it is now (Ok, WrongState)
+};
+
+// How many messages each side has not read yet.
+struct UnreadMessages {
+  std::int64_t applicant = 0;   // instructors' messages the applicant has not read
+  std::int64_t instructor = 0;  // applicant's messages the instructors have not read
+  friend bool operator==(const UnreadMessages&, const UnreadMessages&) = default;
+};
+
+class MessageRepository {
+ public:
+  virtual ~MessageRepository() = default;
+  // One transaction: the message, the history event ("applicant_message"
+  // or "instructor_message", by the author's side, naming the author), the
+  // outbox messages, and +1 on the other side's unread counter. NotFound
+  // (no such request) and WrongState (see NewMessage::state) write nothing.
+  // The request itself (data, version, updated_at) does not change.
+  virtual PostMessageResult post_message(const NewMessage& message) = 0;
+  // The request's conversation, oldest first (empty for an unknown request).
+  virtual std::vector<Message> messages_of(std::int64_t request_id) = 0;
+  // `reader`'s side has read the conversation: its unread counter becomes
+  // 0 (the other side's stays). Nothing for an unknown request.
+  virtual void mark_messages_read(std::int64_t request_id, MessageParty reader) = 0;
+  // The unread counters of each of `request_ids` that has some (a request
+  // absent from the answer has none unread on either side).
+  virtual std::map<std::int64_t, UnreadMessages> unread_messages(const std::vector<std::int64_t>& request_ids) = 0;
+};
+
 // One store implements all three (one database, one transaction scope).
 class Store : public UserRepository,
               public SessionRepository,
               public RequestRepository,
               public RoleRepository,
-              public InstructionRepository {
+              public InstructionRepository,
+              public MessageRepository {
  public:
   // The schema version after migrations (for /healthz).
   [[nodiscard]] virtual int schema_version() = 0;

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <chrono>
@@ -779,6 +780,134 @@ void SqliteStore::mark_outbox_failed(std::int64_t id, std::optional<std::int64_t
                      "abandoning an outbox message");
     update.bind_all(clock_->now(), id).run();
   }
+}
+
+}  // namespace formd::storage
+
+// ---- Messaging ------------------------------------------------------------------
+
+namespace formd::storage {
+
+namespace {
+
+std::string_view party_name(MessageParty party) {
+  return party == MessageParty::Instructor ? "instructor" : "applicant";
+}
+
+constexpr const char* kMessageColumns = "id, request_id, user_id, from_party, body, created_at";
+
+Message read_message(const Statement& row) {
+  Message m;
+  m.id = row.int64(0);
+  m.request_id = row.int64(1);
+  m.user_id = row.int64(2);
+  const std::string from = row.text(3);
+  if (from != "applicant" && from != "instructor") {
+    throw StorageError("message " + std::to_string(m.id) + " has an unknown side '" + from + "'");
+  }
+  m.from = from == "instructor" ? MessageParty::Instructor : MessageParty::Applicant;
+  m.body = row.text(4);
+  m.created_at = row.int64(5);
+  return m;
+}
+
+}  // namespace
+
+// One BEGIN IMMEDIATE transaction, as change_state: checked, then the
+// message, its event, its emails and the other side's counter, or nothing.
+PostMessageResult SqliteStore::post_message(const NewMessage& message) {
+  static const std::string select_sql =
+      "SELECT " + std::string(kRequestColumns) + " FROM authorization_requests WHERE id = ?";
+  static const std::string insert_sql =
+      "INSERT INTO authorization_request_messages (request_id, user_id, from_party, body, created_at)"
+      " VALUES (?, ?, ?, ?, ?) RETURNING " +
+      std::string(kMessageColumns);
+  const char* purpose = "posting a message";
+  if (message.body.empty()) throw StorageError("posting a message: the body is empty");
+  const std::int64_t now = clock_->now();
+  std::lock_guard lock(mutex_);
+  sqlite::Transaction transaction(db_, purpose);
+
+  std::optional<Request> current;
+  {
+    Statement query(db_, select_sql, purpose);
+    query.bind_all(message.request_id);
+    if (query.step()) current = read_request(query);
+  }
+  if (!current) return {WriteOutcome::NotFound, std::nullopt, std::nullopt};
+  if (current->state != message.state) return {WriteOutcome::WrongState, std::nullopt, std::move(current)};
+
+  std::optional<Message> stored;
+  {
+    Statement insert(db_, insert_sql, purpose);
+    insert.bind_all(message.request_id, message.user_id, party_name(message.from), message.body, now);
+    stored = returned_row<Message>(insert, read_message);
+  }
+  if (!stored) throw StorageError("posting a message returned no row");
+  const bool by_applicant = message.from == MessageParty::Applicant;
+  insert_event(db_, message.request_id, by_applicant ? "applicant_message" : "instructor_message", message.user_id, now);
+  {
+    // The other side has one more message to read.
+    Statement count(db_,
+                    by_applicant ? "INSERT INTO authorization_request_message_counters (request_id, instructor_unread)"
+                                   " VALUES (?, 1) ON CONFLICT (request_id) DO UPDATE SET"
+                                   " instructor_unread = instructor_unread + 1"
+                                 : "INSERT INTO authorization_request_message_counters (request_id, applicant_unread)"
+                                   " VALUES (?, 1) ON CONFLICT (request_id) DO UPDATE SET"
+                                   " applicant_unread = applicant_unread + 1",
+                    purpose);
+    count.bind_all(message.request_id).run();
+  }
+  for (const auto& email : message.outbox) {
+    Statement queue(db_, "INSERT INTO outbox (kind, payload, created_at, next_attempt_at) VALUES (?, ?, ?, ?)", purpose);
+    queue.bind_all(email.kind, email.payload_json, now, now).run();
+  }
+  transaction.commit();
+  return {WriteOutcome::Ok, std::move(stored), std::move(current)};
+}
+
+std::vector<Message> SqliteStore::messages_of(std::int64_t request_id) {
+  static const std::string sql = "SELECT " + std::string(kMessageColumns) +
+                                 " FROM authorization_request_messages WHERE request_id = ? ORDER BY id";
+  std::lock_guard lock(mutex_);
+  Statement query(db_, sql, "reading a request's messages");
+  query.bind_all(request_id);
+  std::vector<Message> out;
+  while (query.step()) out.push_back(read_message(query));
+  return out;
+}
+
+void SqliteStore::mark_messages_read(std::int64_t request_id, MessageParty reader) {
+  std::lock_guard lock(mutex_);
+  // Only a counter above 0 is written: opening a read conversation again writes nothing.
+  Statement update(db_,
+                   reader == MessageParty::Applicant
+                       ? "UPDATE authorization_request_message_counters SET applicant_unread = 0"
+                         " WHERE request_id = ? AND applicant_unread > 0"
+                       : "UPDATE authorization_request_message_counters SET instructor_unread = 0"
+                         " WHERE request_id = ? AND instructor_unread > 0",
+                   "marking messages read");
+  update.bind_all(request_id).run();
+}
+
+std::map<std::int64_t, UnreadMessages> SqliteStore::unread_messages(const std::vector<std::int64_t>& request_ids) {
+  // Chunks stay far below SQLite's limit on bound parameters.
+  constexpr std::size_t kChunk = 500;
+  std::map<std::int64_t, UnreadMessages> out;
+  std::lock_guard lock(mutex_);
+  for (std::size_t start = 0; start < request_ids.size(); start += kChunk) {
+    const std::size_t end = std::min(request_ids.size(), start + kChunk);
+    std::string sql =
+        "SELECT request_id, applicant_unread, instructor_unread FROM authorization_request_message_counters"
+        " WHERE (applicant_unread > 0 OR instructor_unread > 0) AND request_id IN (";
+    for (std::size_t i = start; i < end; ++i) sql += i == start ? "?" : ", ?";
+    sql += ")";
+    Statement query(db_, sql, "reading unread message counters");
+    int index = 0;
+    for (std::size_t i = start; i < end; ++i) query.bind(++index, request_ids[i]);
+    while (query.step()) out[query.int64(0)] = UnreadMessages{query.int64(1), query.int64(2)};
+  }
+  return out;
 }
 
 }  // namespace formd::storage

@@ -79,6 +79,11 @@ class SqliteStore final : public Store {
   void mark_outbox_sent(std::int64_t id) override;
   void mark_outbox_failed(std::int64_t id, std::optional<std::int64_t> next_attempt_at) override;
 
+  PostMessageResult post_message(const NewMessage& message) override;
+  std::vector<Message> messages_of(std::int64_t request_id) override;
+  void mark_messages_read(std::int64_t request_id, MessageParty reader) override;
+  std::map<std::int64_t, UnreadMessages> unread_messages(const std::vector<std::int64_t>& request_ids) override;
+
   int schema_version() override;
 
  private:
