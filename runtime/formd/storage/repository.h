@@ -78,6 +78,12 @@ struct Request {
   // refused, cancelled, revoked). Set means DataPass's `reopening` flag.
   std::optional<std::int64_t> reopened_at;
   [[nodiscard]] bool reopening() const { return reopened_at.has_value(); }
+  // Stages (LIFECYCLE.md §2.10): the habilitation of the earlier stage
+  // (sandbox) the applicant started this request's next stage from, while
+  // that stage is in progress: set by StateChange::start_next_stage_from,
+  // kept through draft, submitted and changes_requested, cleared by every
+  // change to another state (approved, refused, cancelled, revoked).
+  std::optional<std::int64_t> next_stage_from;
 };
 
 struct NewRequest {
@@ -211,7 +217,9 @@ struct StateChange {
   std::optional<std::string> data_json;     // new data, e.g. a resubmission
   std::optional<std::string> changes_json;  // its changelog
   // Issue a habilitation: an active snapshot of the request's data; the
-  // request's earlier active habilitations become obsolete.
+  // request's earlier active habilitations of the same stage (the same
+  // definition_id, DataPass's authorization_request_class) become obsolete:
+  // a production approval leaves the sandbox habilitation active.
   bool issue_habilitation = false;
   // Start an update (reopen): reopened_at becomes now. `to` must be one of
   // draft, submitted, changes_requested (a StorageError otherwise). Any
@@ -222,6 +230,18 @@ struct StateChange {
   // active habilitation of this request (WrongState otherwise, nothing written).
   enum class Revocation { None, All, One };
   Revocation revoke = Revocation::None;
+  // Stages (LIFECYCLE.md §2.10): the request moves to another form, and so
+  // definition (and its content hash): its next stage, or back to the
+  // earlier one. Unset: the form stays.
+  struct FormSwitch {
+    std::string form_uid, definition_id, definition_hash;
+  };
+  std::optional<FormSwitch> switch_form;
+  // Start the next stage from this habilitation of the earlier stage:
+  // next_stage_from becomes it. `to` must be one of draft, submitted,
+  // changes_requested (a StorageError otherwise); any change to another
+  // state ends the stage in progress (next_stage_from cleared).
+  std::optional<std::int64_t> start_next_stage_from;
   // The habilitation the event is about (recorded in the event): the one an
   // update reopens or whose data comes back, the one revoked. An issued
   // habilitation takes its place.

@@ -124,7 +124,7 @@ User read_user(const Statement& row) {
 // The column list read_request() expects, in this order.
 constexpr const char* kRequestColumns =
     "id, form_uid, definition_id, definition_hash, state, data, user_id, organization_siret, version, created_at,"
-    " updated_at, submitted_at, submitted_data, reopened_at";
+    " updated_at, submitted_at, submitted_data, reopened_at, next_stage_from";
 
 Request read_request(const Statement& row) {
   Request request;
@@ -146,6 +146,7 @@ Request read_request(const Statement& row) {
   request.submitted_at = row.optional_int64(11);
   if (!row.is_null(12)) request.submitted_data_json = row.text(12);
   request.reopened_at = row.optional_int64(13);
+  request.next_stage_from = row.optional_int64(14);
   return request;
 }
 
@@ -475,7 +476,13 @@ StateChangeResult SqliteStore::change_state(const StateChange& change) {
       " submitted_at = CASE WHEN ?1 = 'submitted' THEN ?3 ELSE submitted_at END,"
       " submitted_data = CASE WHEN ?1 = 'submitted' THEN coalesce(?2, data) ELSE submitted_data END,"
       " reopened_at = CASE WHEN ?7 THEN ?3 WHEN ?1 IN ('draft', 'submitted', 'changes_requested') THEN reopened_at"
-      " ELSE NULL END"
+      " ELSE NULL END,"
+      // Stages: a next stage starts when asked (?8) and lasts as an update
+      // does; the form, definition and hash switch when given (?9-?11).
+      " next_stage_from = CASE WHEN ?8 IS NOT NULL THEN ?8"
+      " WHEN ?1 IN ('draft', 'submitted', 'changes_requested') THEN next_stage_from ELSE NULL END,"
+      " form_uid = coalesce(?9, form_uid), definition_id = coalesce(?10, definition_id),"
+      " definition_hash = coalesce(?11, definition_hash)"
       " WHERE id = ?4 AND version = ?5 AND state = ?6 RETURNING " +
       std::string(kRequestColumns);
   static const std::string insert_habilitation_sql =
@@ -510,6 +517,12 @@ StateChangeResult SqliteStore::change_state(const StateChange& change) {
     if (change.data_json) update.bind(2, std::string_view(*change.data_json));
     update.bind(3, now).bind(4, change.request_id).bind(5, change.expected_version).bind(6, domain::to_string(change.from));
     update.bind(7, std::int64_t{change.start_reopening ? 1 : 0});
+    update.bind(8, change.start_next_stage_from);
+    if (change.switch_form) {
+      update.bind(9, std::string_view(change.switch_form->form_uid))
+          .bind(10, std::string_view(change.switch_form->definition_id))
+          .bind(11, std::string_view(change.switch_form->definition_hash));
+    }
     written = returned_row<Request>(update, read_request);
   }
   if (!written) return {WriteOutcome::Stale, std::move(current), std::nullopt};
@@ -524,9 +537,12 @@ StateChangeResult SqliteStore::change_state(const StateChange& change) {
 
   std::optional<Habilitation> issued;
   if (change.issue_habilitation) {
-    Statement deprecate(db_, "UPDATE habilitations SET state = 'obsolete' WHERE request_id = ? AND state = 'active'",
+    // Within the same stage only (the same definition): LIFECYCLE.md §2.2.
+    Statement deprecate(db_,
+                        "UPDATE habilitations SET state = 'obsolete' WHERE request_id = ? AND state = 'active'"
+                        " AND definition_id = ?",
                         purpose);
-    deprecate.bind_all(change.request_id).run();
+    deprecate.bind_all(change.request_id, written->definition_id).run();
     Statement insert(db_, insert_habilitation_sql, purpose);
     insert.bind_all(written->id, written->data_json, written->form_uid, written->definition_id, written->definition_hash,
                     written->user_id, written->organization_siret, now);

@@ -116,6 +116,8 @@ std::string footprint(Store& store, std::int64_t request_id) {
         << " submitted_at=" << (request->submitted_at ? std::to_string(*request->submitted_at) : "-")
         << " submitted_data=" << request->submitted_data_json.value_or("-")
         << " reopened_at=" << (request->reopened_at ? std::to_string(*request->reopened_at) : "-")
+        << " next_stage_from=" << (request->next_stage_from ? std::to_string(*request->next_stage_from) : "-")
+        << " form=" << request->form_uid << "/" << request->definition_id << "/" << request->definition_hash
         << " applicant=" << request->user_id << "@" << request->organization_siret;
   }
   const auto events = store.events_of(request_id);
