@@ -65,9 +65,11 @@ std::optional<S> oracle(Event event, S from, const RequestFacts& f, Party party)
     case Event::StartNextStage:
       return applicant && from == S::Validated && f.has_next_stage ? std::optional(S::Draft) : std::nullopt;
     case Event::CancelNextStage:
-      return applicant && f.in_later_stage && in(from, {S::Draft, S::ChangesRequested, S::Submitted})
-                 ? std::optional(S::Validated)
-                 : std::nullopt;
+      // LIFECYCLE.md §2.10: the applicant on an unsubmitted or
+      // changes_requested production request, an instructor on a submitted one.
+      if (!f.in_later_stage) return std::nullopt;
+      if (applicant) return in(from, {S::Draft, S::ChangesRequested}) ? std::optional(S::Validated) : std::nullopt;
+      return from == S::Submitted ? std::optional(S::Validated) : std::nullopt;
     case Event::Revoke:
       return !applicant && from == S::Validated ? std::optional(S::Revoked) : std::nullopt;
   }
@@ -405,4 +407,62 @@ TEST_CASE("archive: the applicant's own draft, refused or revoked request withou
   auto revoked_with_active = request_in(S::Revoked);
   revoked_with_active.facts.has_active_habilitation = true;
   CHECK(can(applicant, Action::Archive, revoked_with_active) == Verdict::WrongState);
+}
+
+namespace {
+
+// A production request started from a validated sandbox one (LIFECYCLE.md §2.10), in `state`.
+RequestView production_in(S state) {
+  RequestView r = request_in(state);
+  r.facts.in_later_stage = true;
+  r.facts.has_active_habilitation = true;  // the sandbox habilitation
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("stages: the applicant starts production from a validated sandbox, cancels it until it is sent, an instructor once it is",
+          "[domain][policy][stages]") {
+  const Actor applicant = actor(kApplicantId, kOrg);
+  const Actor colleague = actor(2, kOrg);
+  const Actor instructor = actor(3, kOtherOrg, {"ans:api_pro_sante_connect:instructor"});
+  RequestView sandbox = request_in(S::Validated);
+  sandbox.facts.has_next_stage = true;
+  sandbox.facts.has_active_habilitation = true;
+  // Starting: the applicant, once validated, only where the definition has a next stage.
+  CHECK(can(applicant, Action::StartNextStage, sandbox) == Verdict::Allowed);
+  CHECK(next_state(Event::StartNextStage, S::Validated, sandbox.facts, Party::Applicant) == S::Draft);
+  for (const S s : kAllRequestStates) {
+    if (s == S::Validated) continue;
+    RequestView other = sandbox;
+    other.state = s;
+    INFO(to_string(s));
+    CHECK(can(applicant, Action::StartNextStage, other) == Verdict::WrongState);  // e.g. not while submitted
+  }
+  RequestView single_stage = request_in(S::Validated);
+  CHECK(can(applicant, Action::StartNextStage, single_stage) == Verdict::WrongState);
+  CHECK(can(colleague, Action::StartNextStage, sandbox) == Verdict::Forbidden);
+  CHECK(can(instructor, Action::StartNextStage, sandbox) == Verdict::Forbidden);
+  // Cancelling: the applicant before sending and once changes are asked for; an instructor once sent.
+  CHECK(can(applicant, Action::CancelNextStage, production_in(S::Draft)) == Verdict::Allowed);
+  CHECK(can(applicant, Action::CancelNextStage, production_in(S::ChangesRequested)) == Verdict::Allowed);
+  CHECK(can(applicant, Action::CancelNextStage, production_in(S::Submitted)) == Verdict::WrongState);
+  CHECK(can(instructor, Action::CancelNextStage, production_in(S::Submitted)) == Verdict::Allowed);
+  CHECK(can(instructor, Action::CancelNextStage, production_in(S::Draft)) == Verdict::WrongState);
+  CHECK(can(instructor, Action::CancelNextStage, production_in(S::ChangesRequested)) == Verdict::WrongState);
+  CHECK(can(colleague, Action::CancelNextStage, production_in(S::Draft)) == Verdict::Forbidden);
+  CHECK(next_state(Event::CancelNextStage, S::Submitted, production_in(S::Submitted).facts, Party::Instructor) ==
+        S::Validated);
+  // Not on a request that is not in a later stage (a plain draft, an update of production).
+  CHECK(can(applicant, Action::CancelNextStage, request_in(S::Draft)) == Verdict::WrongState);
+  CHECK(can(instructor, Action::CancelNextStage, update_in(S::Submitted)) == Verdict::WrongState);
+  // Nor once the production request is validated, refused or revoked.
+  for (const S s : {S::Validated, S::Refused, S::Revoked, S::Archived}) {
+    CHECK(can(applicant, Action::CancelNextStage, production_in(s)) == Verdict::WrongState);
+    CHECK(can(instructor, Action::CancelNextStage, production_in(s)) == Verdict::WrongState);
+  }
+  // Reporters read and never act, here too.
+  const Actor reporter = actor(50, kOtherOrg, {"ans:api_pro_sante_connect:reporter"});
+  CHECK(can(reporter, Action::StartNextStage, sandbox) == Verdict::Forbidden);
+  CHECK(can(reporter, Action::CancelNextStage, production_in(S::Submitted)) == Verdict::Forbidden);
 }

@@ -33,9 +33,16 @@ constexpr Transition kLifecycle[] = {
     {Event::CancelReopening, {S::Draft, S::ChangesRequested, std::nullopt}, S::Validated, Guard::Reopening, kApplicant},
     {Event::CancelReopening, {S::Draft, S::ChangesRequested, S::Submitted}, S::Validated, Guard::Reopening,
      kInstructor},
+    // "Démarrer ma demande d'habilitation en production" (LIFECYCLE.md §2.10):
+    // once the sandbox request is validated, not while it is submitted.
     {Event::StartNextStage, {S::Validated, std::nullopt, std::nullopt}, S::Draft, Guard::HasNextStage, kApplicant},
-    {Event::CancelNextStage, {S::Draft, S::ChangesRequested, S::Submitted}, S::Validated, Guard::InLaterStage,
+    // "Annuler la demande de production": the applicant on an unsubmitted
+    // production request or one whose changes were asked for; an instructor
+    // on a submitted one. Back to the validated sandbox.
+    {Event::CancelNextStage, {S::Draft, S::ChangesRequested, std::nullopt}, S::Validated, Guard::InLaterStage,
      kApplicant},
+    {Event::CancelNextStage, {S::Submitted, std::nullopt, std::nullopt}, S::Validated, Guard::InLaterStage,
+     kInstructor},
     // A reopened request (draft) cannot be revoked at request level.
     {Event::Revoke, {S::Validated, std::nullopt, std::nullopt}, S::Revoked, Guard::None, kInstructor},
 };

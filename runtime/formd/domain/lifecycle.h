@@ -51,8 +51,9 @@ struct RequestFacts {
   bool has_active_habilitation = false;
   // Its latest active habilitation may be updated (DATAPASS.md §3.2).
   bool reopenable = false;
-  // Its definition has a next stage (sandbox → production) / it is in a
-  // later stage, started from a validated earlier one.
+  // Its definition has a next stage (sandbox → production: `stage.next`) /
+  // it is in a later stage started from a validated earlier one, and that
+  // stage is still in progress (the stored next_stage_from, LIFECYCLE.md §2.10).
   bool has_next_stage = false;
   bool in_later_stage = false;
 };
