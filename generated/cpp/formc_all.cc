@@ -3,4 +3,6 @@
 // its name is known before formc runs. Each class keeps its internals in
 // its own namespace, so the sources can share a unit.
 #include "ans/api_pro_sante_connect.cc"
+#include "dgfip/api_ficoba_sandbox.cc"
+#include "dgfip/api_ficoba.cc"
 #include "formc_registry.cc"

@@ -4,6 +4,8 @@
 #include <string>
 
 #include "ans/api_pro_sante_connect.h"
+#include "dgfip/api_ficoba_sandbox.h"
+#include "dgfip/api_ficoba.h"
 
 namespace formc_generated {
 namespace {
@@ -14,9 +16,25 @@ std::string prefill_0(const formc::rt::FormInfo& form) {
   return request.to_json_text();
 }
 
+std::string prefill_1(const formc::rt::FormInfo& form) {
+  dgfip::APIFicobaSandbox request;
+  request.prefill(form);
+  return request.to_json_text();
+}
+
+std::string prefill_2(const formc::rt::FormInfo& form) {
+  dgfip::APIFicoba request;
+  request.prefill(form);
+  return request.to_json_text();
+}
+
 constexpr formc::rt::CompiledDefinition kRegistry[] = {
     {&ans::APIProSanteConnect::definition, &ans::APIProSanteConnect::forms, &ans::APIProSanteConnect::validate_json_text, &prefill_0,
      "6c1128343d968ff461d4c01f939b2fb6475b449a16fbace8455565559c4132ac"},
+    {&dgfip::APIFicobaSandbox::definition, &dgfip::APIFicobaSandbox::forms, &dgfip::APIFicobaSandbox::validate_json_text, &prefill_1,
+     "f151a97379860f588a948c53f217809996f2f89fbe151bab6984c8ea6cb67b31"},
+    {&dgfip::APIFicoba::definition, &dgfip::APIFicoba::forms, &dgfip::APIFicoba::validate_json_text, &prefill_2,
+     "c18d61d97ea9d28c3c79f8371b908b829161b994bc48bb19d8f2564198acd588"},
 };
 
 }  // namespace
