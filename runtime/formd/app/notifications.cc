@@ -209,7 +209,7 @@ class Builder {
 
 bool sends_emails(std::string_view event) {
   return event == "submit" || event == "approve" || event == "refuse" || event == "request_changes" ||
-         event == "revoke" || event == "transfer";
+         event == "revoke" || event == "transfer" || event == "applicant_message" || event == "instructor_message";
 }
 
 }  // namespace
@@ -217,13 +217,14 @@ bool sends_emails(std::string_view event) {
 std::vector<storage::OutboxMessage> notification_emails(const NotificationFacts& facts) {
   if (!sends_emails(facts.event)) return {};
   Builder builder(facts);
-  builder.add({facts.applicant.email, "applicant", ""});
+  // The applicant's own message goes to the instructors only.
+  if (facts.event != "applicant_message") builder.add({facts.applicant.email, "applicant", ""});
   // An admin may move a request to its applicant's new organisation: one email then.
   if (facts.event == "transfer" && facts.previous_applicant &&
       lower(facts.previous_applicant->email) != lower(facts.applicant.email)) {
     builder.add({facts.previous_applicant->email, "previous_applicant", ""});
   }
-  if (facts.event == "submit") {
+  if (facts.event == "submit" || facts.event == "applicant_message") {
     for (const auto& email : facts.instructor_emails) builder.add({email, "instructor", ""});
   }
   if (facts.event == "approve") {
@@ -279,7 +280,7 @@ std::vector<storage::OutboxMessage> emails_for_event(storage::Store& store, cons
     facts.definition_name = definition->name;
     provider = definition->provider;
   }
-  if (event == "submit" && !provider.empty()) facts.instructor_emails = instructor_emails(store, provider, request.definition_id);
+  if ((event == "submit" || event == "applicant_message") && !provider.empty()) facts.instructor_emails = instructor_emails(store, provider, request.definition_id);
   facts.reason = reason;
   facts.public_url = std::string(public_url);
   facts.reopening = context.reopening;

@@ -13,6 +13,9 @@
 //                    when one alone is revoked)
 //   transfer         the new applicant, then the previous one (LIFECYCLE.md
 //                    §2.4: "goes to both the old and the new applicant")
+//   applicant_message   each instructor of the definition (not the applicant)
+//   instructor_message  the applicant (LIFECYCLE.md §2.7; the body stays in
+//                    formd: the email links to the conversation)
 //   anything else    nobody (archive, reopen and cancel_reopening send
 //                    nothing, as in DataPass)
 //
@@ -46,7 +49,7 @@ struct NotificationFacts {
   storage::Request request;
   storage::User applicant;
   std::string definition_name;                 // display name, e.g. "API Pro Santé Connect"
-  std::vector<std::string> instructor_emails;  // read on submit only (see instructor_emails())
+  std::vector<std::string> instructor_emails;  // read on submit and applicant_message only (see instructor_emails())
   // refuse, request_changes: the reason (required by the use case);
   // approve: the instructor's optional message; otherwise ignored.
   std::optional<std::string> reason;
@@ -98,7 +101,7 @@ struct EventContext {
 // What a use case calls: gathers the facts of `event` on `request` — its
 // applicant from the store, the definition's name and provider from the
 // catalogue (its id when the catalogue no longer has it), the instructors
-// (submit only) — and returns notification_emails() of them. Put the result
+// (submit and applicant_message only) — and returns notification_emails() of them. Put the result
 // in StateChange::outbox so the emails are committed with the change, or not
 // at all. `request` is the request as the change leaves it (see above).
 // Reads the store; writes nothing. No applicant found: no emails.

@@ -91,6 +91,12 @@ Verdict can(const Actor& actor, Action action, const RequestView& request) {
       if (!request.features.messaging) return Verdict::Forbidden;
       if (!applicant && !has_role(actor, RoleKind::Instructor, request)) return Verdict::Forbidden;
       return request.state == RequestState::Archived ? Verdict::WrongState : Verdict::Allowed;
+    case Action::ReadMessages:
+      // Organisation members and reporters read the conversation of a
+      // request once it is sent, never of a draft (LIFECYCLE.md §2.7).
+      if (!request.features.messaging) return Verdict::Forbidden;
+      if (applicant || has_role(actor, RoleKind::Instructor, request)) return Verdict::Allowed;
+      return request.state == RequestState::Draft ? Verdict::WrongState : Verdict::Allowed;
     case Action::ManageRoles: return has_role(actor, RoleKind::Manager, request) ? Verdict::Allowed : Verdict::Forbidden;
     default: break;
   }

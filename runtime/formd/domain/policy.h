@@ -46,7 +46,8 @@ enum class Action {
   TransferToColleague,  // the applicant hands it to a member of the organisation
   TakeOver,             // a member of the organisation takes it (CAS 3)
   TransferByInstructor,
-  PostMessage,
+  PostMessage,   // the applicant on their side, instructors on theirs (LIFECYCLE.md §2.7)
+  ReadMessages,  // the "Messagerie" tab: the two parties in every state; members and reporters once sent
   ManageRoles,  // grant reporter/instructor on the definition
 };
 

@@ -40,6 +40,7 @@
 
 #include "app/instruction.h"
 #include "app/lifecycle.h"
+#include "app/messaging.h"
 #include "app/submission.h"
 #include "catalog/catalog_source.h"
 #include "http/router.h"
@@ -189,6 +190,25 @@ class App {
   void generated_static(const httplib::Request& req, httplib::Response& res);
   // JSON API (app_api.cc)
   void install_api(http::Router& router);
+  // Messaging (app_messages.cc, LIFECYCLE.md §2.7): the "Messagerie" pages
+  // of a request, of the instruction space and of a habilitation, and
+  // GET|POST /api/v1/requests/{id}/messages.
+  void install_messaging(http::Router& router);
+  void messages_page(const httplib::Request& req, httplib::Response& res, const Caller& caller, const PostedForm& form,
+                     int where);
+  // For a page linking to the conversation (templates/messages_link.mustache,
+  // or a "Messagerie" tab): has_messaging and messaging_href (`href`) when
+  // the policy lets the caller read it; has_unread_messages, unread_messages
+  // and unread_messages_text ("1 nouveau message") for the caller's side
+  // (the applicant's counter, or the instructors').
+  void set_messaging_link(web::Data& data, const storage::Request& request, const Caller& caller, const std::string& href);
+  // A list item's badge (dashboard card, instruction list row): has_unread_messages, unread_messages(_text).
+  static void set_unread_badge(web::Data& item, std::int64_t count);
+  // The data of templates/messages_tab.mustache: the conversation, and the
+  // form posting to `action` when the caller may post (`typed` and `error`
+  // after a refused post).
+  void set_messages_tab(web::Data& data, const app::Conversation& conversation, const Caller& caller,
+                        const std::string& action, const std::string& typed, const std::string& error);
 
   catalog::CatalogSource& catalogs_;
   storage::Store& store_;
@@ -197,6 +217,8 @@ class App {
   app::Submission submission_;
   // Update, transfer, revocation (issue 10): the JSON API's lifecycle calls.
   app::Lifecycle lifecycle_{store_, catalogs_, options_.public_url};
+  // Messaging (issue 10): applicant ↔ instructors on a request.
+  app::Messaging messaging_{store_, catalogs_, options_.public_url};
   std::unique_ptr<http::Router> router_;
   std::string login_form_key_;  // signs the login form's CSRF tokens (a server secret)
 };

@@ -75,6 +75,10 @@ Json full_request_json(const storage::Request& r, storage::Store& store) {
   out["reopening"] = r.reopening();
   out["reopened_at"] = r.reopened_at ? Json(*r.reopened_at) : Json(nullptr);
   out["habilitations"] = std::move(habilitations);
+  // Messaging (LIFECYCLE.md §2.7): what each side has not read yet.
+  const auto unread = store.unread_messages({r.id});
+  const auto counters = unread.count(r.id) ? unread.at(r.id) : storage::UnreadMessages{};
+  out["unread_messages"] = {{"applicant", counters.applicant}, {"instructor", counters.instructor}};
   return out;
 }
 

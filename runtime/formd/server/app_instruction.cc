@@ -168,6 +168,10 @@ void App::instruction_list(const httplib::Request& req, httplib::Response& res, 
 
   web::List rows;
   std::map<std::int64_t, std::string> applicants;
+  // "1 nouveau message": the instructors' unread messages (LIFECYCLE.md §2.7).
+  std::vector<std::int64_t> request_ids;
+  for (const auto& r : found.requests) request_ids.push_back(r.id);
+  const auto unread = store_.unread_messages(request_ids);
   for (const auto& r : found.requests) {
     web::Data row;
     row.set("id", std::to_string(r.id));
@@ -179,6 +183,7 @@ void App::instruction_list(const httplib::Request& req, httplib::Response& res, 
     row.set("applicant", applicants[r.user_id]);
     row.set("updated", web::date_text(r.updated_at));
     web::set_badge(row, r.state);
+    set_unread_badge(row, unread.count(r.id) ? unread.at(r.id).instructor : 0);
     rows.push_back(row);
   }
   data.set("has_rows", !found.requests.empty());
@@ -270,6 +275,7 @@ void App::show_instruction_request(const httplib::Request&, httplib::Response& r
   data.set("has_habilitations", !habilitations.empty());
   data.set("habilitations", habilitations);
   data.set("summary_trusted_html", web::trusted_html(form ? read_only_summary(*catalog, *form, data_json, request->id) : std::string()));
+  set_messaging_link(data, *request, caller, "/instruction/demandes/" + std::to_string(request->id) + "/messagerie");
   set_request_history(data, *request, *catalog);
 
   pages::PageShell page;

@@ -267,6 +267,10 @@ void App::my_requests(const httplib::Request& req, httplib::Response& res) {
                   {S::Draft, "brouillons", "Demandes en brouillon"},
                   {S::Refused, "refusees", "Demandes refusées"}};
     const auto requests = store_.list_requests(caller.user->organization_siret);
+    // The applicant's unread messages, on their own cards (LIFECYCLE.md §2.7).
+    std::vector<std::int64_t> request_ids;
+    for (const auto& r : requests) request_ids.push_back(r.id);
+    const auto unread = store_.unread_messages(request_ids);
     web::List group_list;
     for (const auto& g : groups) {
       web::List cards;
@@ -282,6 +286,7 @@ void App::my_requests(const httplib::Request& req, httplib::Response& res) {
         const bool editable = (r.state == S::Draft || r.state == S::ChangesRequested) && r.user_id == caller.user->id;
         card.set("action", editable ? (r.state == S::Draft ? "Continuer" : "Modifier") : "Consulter");
         web::set_badge(card, r.state);
+        set_unread_badge(card, r.user_id == caller.user->id && unread.count(r.id) ? unread.at(r.id).applicant : 0);
         cards.push_back(card);
       }
       if (cards.empty()) continue;
@@ -298,6 +303,10 @@ void App::my_requests(const httplib::Request& req, httplib::Response& res) {
   } else {
     using H = domain::HabilitationState;
     const auto habilitations = store_.habilitations_of_organization(caller.user->organization_siret);
+    // The applicant's unread messages about their habilitations' requests (LIFECYCLE.md §2.7).
+    std::vector<std::int64_t> request_ids;
+    for (const auto& h : habilitations) request_ids.push_back(h.request_id);
+    const auto unread = store_.unread_messages(request_ids);
     web::List group_list;
     // Obsolete habilitations are not listed (LIFECYCLE.md §2.2).
     for (const auto& [state, key, title] : {std::tuple{H::Active, "actives", "Habilitations actives"},
@@ -313,6 +322,9 @@ void App::my_requests(const httplib::Request& req, httplib::Response& res) {
         card.set("who", who(h.applicant_user_id));
         card.set("validated", web::date_text(h.created_at));
         web::set_badge(card, h.state);
+        set_unread_badge(card, h.applicant_user_id == caller.user->id && unread.count(h.request_id)
+                                   ? unread.at(h.request_id).applicant
+                                   : 0);
         cards.push_back(card);
       }
       if (cards.empty()) continue;
@@ -387,6 +399,7 @@ void App::show_request(const httplib::Request& req, httplib::Response& res) {
   view.request_id = r.id;
   view.editable = false;
   data.set("summary_trusted_html", web::trusted_html(pages::summary_body(view)));
+  set_messaging_link(data, r, caller, "/demandes/" + std::to_string(r.id) + "/messagerie");  // messages_link.mustache
   set_request_history(data, r, *catalog);  // templates/history.mustache
   pages::PageShell page;
   page.title = "Demande n°" + std::to_string(r.id) + " – " + owned->form->display_name;

@@ -62,6 +62,13 @@ std::string event_verb(const HistoryEntry& entry) {
   return "a agi sur la demande (" + n + ")";
 }
 
+std::string event_actor_role(const HistoryEntry& entry) {
+  // LIFECYCLE.md §2.7: "Le demandeur X a envoyé un message".
+  if (entry.name == "applicant_message") return "Le demandeur";
+  if (entry.name == "instructor_message") return "L’instructeur";
+  return "";
+}
+
 void set_history(Data& data, const std::vector<HistoryEntry>& entries) {
   List events;
   for (const auto& e : entries) {
@@ -69,6 +76,9 @@ void set_history(Data& data, const std::vector<HistoryEntry>& entries) {
     item.set("name", e.name);
     item.set("actor", e.actor);
     item.set("verb", event_verb(e));
+    const std::string role = event_actor_role(e);
+    item.set("has_actor_role", !role.empty());
+    item.set("actor_role", role);
     item.set("date", date_time_text(e.at));
     item.set("has_reason", e.reason.has_value());
     if (e.reason) item.set("reason", *e.reason);

@@ -44,5 +44,9 @@ void set_history(Data& data, const std::vector<HistoryEntry>& entries);
 
 // DataPass's verb for an event ("a soumis la demande", …).
 [[nodiscard]] std::string event_verb(const HistoryEntry& entry);
+// Who the actor was, said before their name where DataPass says it: "Le
+// demandeur" (applicant_message), "L’instructeur" (instructor_message);
+// "" for the other events.
+[[nodiscard]] std::string event_actor_role(const HistoryEntry& entry);
 
 }  // namespace formd::web

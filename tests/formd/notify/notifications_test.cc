@@ -85,7 +85,31 @@ TEST_CASE("every template starts with a subject line and a blank line", "[notifi
                                        "reopening_refuse.applicant.txt", "reopening_request_changes.applicant.txt",
                                        "reopening_submit.applicant.txt", "reopening_submit.instructor.txt",
                                        "revoke.applicant.txt", "transfer.applicant.txt",
-                                       "transfer.previous_applicant.txt"});
+                                       "transfer.previous_applicant.txt", "applicant_message.instructor.txt",
+                                       "instructor_message.applicant.txt"});
+}
+
+TEST_CASE("messages: the applicant's to each instructor, an instructor's to the applicant, linking to the conversation",
+          "[notifications][messaging]") {
+  const auto from_applicant = payloads(facts("applicant_message"));
+  CHECK(recipients(from_applicant) ==
+        std::vector<std::string>{"instructor:instructrice@ans.fr", "instructor:manager@ans.fr"});
+  for (const auto& m : from_applicant) {
+    CHECK(m["event"] == "applicant_message");
+    CHECK(m["subject"] == "Nouveau message concernant la demande d’habilitation n°42 – API Pro Santé Connect");
+    CHECK(contains(m["text"], "https://datapass.exemple.fr/instruction/demandes/42/messagerie\n"));
+    CHECK(contains(m["text"], "Élise Martin"));
+  }
+  const auto from_instructor = payloads(facts("instructor_message"));
+  CHECK(recipients(from_instructor) == std::vector<std::string>{"applicant:demandeur@exemple.fr"});
+  CHECK(from_instructor[0]["subject"] ==
+        "Vous avez reçu un nouveau message concernant votre demande d’habilitation n°42");
+  CHECK(contains(from_instructor[0]["text"], "https://datapass.exemple.fr/demandes/42/messagerie\n"));
+  CHECK(contains(from_instructor[0]["text"], "« Téléconsultation de l’hôpital »"));
+  // No instructor to tell: no email (never the applicant instead).
+  auto alone = facts("applicant_message");
+  alone.instructor_emails.clear();
+  CHECK(payloads(alone).empty());
 }
 
 TEST_CASE("submit: the applicant and each instructor, with their own links", "[notifications]") {
