@@ -1,6 +1,7 @@
 #include "app/instruction.h"
 
 #include "app/notifications.h"
+#include "app/stages.h"
 #include "formc/runtime/strings.h"
 
 namespace formd::app {
@@ -16,6 +17,14 @@ constexpr std::size_t kMaxReasonBytes = 10000;
 
 std::optional<storage::Habilitation> habilitation_to_restore(storage::Store& store, std::int64_t request_id) {
   const auto habilitations = store.habilitations_of(request_id);  // oldest first
+  // Stages (LIFECYCLE.md §2.10): the habilitation of the request's current
+  // stage (its definition) first, so a production update never gets the
+  // sandbox data back.
+  if (const auto request = store.find_request_by_id(request_id)) {
+    for (auto it = habilitations.rbegin(); it != habilitations.rend(); ++it) {
+      if (it->state == domain::HabilitationState::Active && it->definition_id == request->definition_id) return *it;
+    }
+  }
   for (auto it = habilitations.rbegin(); it != habilitations.rend(); ++it) {
     if (it->state == domain::HabilitationState::Active) return *it;
   }
@@ -52,6 +61,9 @@ domain::RequestView view_of(const storage::Request& request, const catalog::Cata
   // and no update is in progress (the table adds: the request is validated).
   view.facts.reopenable =
       !habilitations.empty() && habilitations.back().state == domain::HabilitationState::Active && !request.reopening();
+  // Stages (app/stages.h): next stage, stage in progress, and "Mettre à jour"
+  // per stage (the latest of each stage; the multi-stage rules).
+  set_stage_facts(view.facts, request, habilitations, catalog);
   return view;
 }
 

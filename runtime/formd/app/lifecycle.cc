@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/notifications.h"
+#include "app/stages.h"
 #include "formc/runtime/strings.h"
 
 namespace formd::app {
@@ -60,12 +61,6 @@ std::string normalized_email(std::string_view text) {
   return email;
 }
 
-std::optional<storage::Habilitation> latest_habilitation(storage::Store& store, std::int64_t request_id) {
-  auto all = store.habilitations_of(request_id);  // oldest first
-  if (all.empty()) return std::nullopt;
-  return all.back();
-}
-
 }  // namespace
 
 Outcome Lifecycle::commit(const storage::StateChange& change) {
@@ -105,7 +100,13 @@ Outcome Lifecycle::reopen(const domain::Actor& actor, std::int64_t habilitation_
   if (habilitation->state == HState::Revoked) {
     return refusal(Kind::WrongState, "Cette habilitation a été révoquée : elle ne peut pas être mise à jour.", request);
   }
-  const auto latest = latest_habilitation(store_, request->id);
+  // The latest of its stage (of its definition): for a single-stage
+  // definition, the request's latest (app/stages.h).
+  const auto all = store_.habilitations_of(request->id);
+  std::optional<storage::Habilitation> latest;
+  for (const auto& h : all) {
+    if (h.definition_id == habilitation->definition_id) latest = h;
+  }
   if (habilitation->state == HState::Obsolete || (latest && latest->id != habilitation->id)) {
     return refusal(Kind::WrongState,
                    "Cette habilitation est obsolète, elle a été remplacée par l’habilitation N°" +
@@ -119,6 +120,16 @@ Outcome Lifecycle::reopen(const domain::Actor& actor, std::int64_t habilitation_
                                         : "Cette habilitation ne peut pas être mise à jour dans l’état actuel de la demande.",
                    request);
   }
+  // Multi-stage (LIFECYCLE.md §2.3): production only if the newest
+  // habilitation is not a sandbox one; the sandbox only while validated.
+  if (!stage_reopenable(*habilitation, all, *request, *catalog)) {
+    return refusal(Kind::WrongState,
+                   stage_of(*catalog, habilitation->definition_id) == Stage::Production
+                       ? "Votre habilitation bac à sable est plus récente : démarrez votre demande d’habilitation en "
+                         "production pour mettre à jour la production."
+                       : "Cette habilitation ne peut pas être mise à jour dans l’état actuel de la demande.",
+                   request);
+  }
   storage::StateChange change;
   change.request_id = request->id;
   change.expected_version = request->version;
@@ -128,6 +139,14 @@ Outcome Lifecycle::reopen(const domain::Actor& actor, std::int64_t habilitation_
   change.actor_user_id = actor.user_id;
   change.start_reopening = true;
   change.habilitation_id = habilitation->id;
+  // Reopening the sandbox of a request now in production turns it back into
+  // the sandbox request (form, definition, data of that habilitation).
+  if (habilitation->definition_id != request->definition_id) {
+    const std::string hash = catalog->definition_hash(habilitation->definition_id);
+    change.switch_form = storage::StateChange::FormSwitch{habilitation->form_uid, habilitation->definition_id,
+                                                          hash.empty() ? habilitation->definition_hash : hash};
+    change.data_json = habilitation->data_json;
+  }
   return commit(change);
 }
 

@@ -150,6 +150,10 @@ PostResult PostReader::finish(json base) {
 void PostReader::apply(const Field& f, const std::vector<std::string>& values) {
   switch (f.type) {
     case FieldType::Integer: return apply_integer(f, values);
+    // A choice among numbers (DataPass's VOLUMETRIES) is stored as a number,
+    // as the validator and the JSON API expect it.
+    case FieldType::Select:
+    case FieldType::Radio: return f.integer_options ? apply_integer(f, values) : apply_text(f, values);
     case FieldType::Checkbox: return apply_checkbox(f, values);
     case FieldType::Multiselect:
     case FieldType::Scopes: return apply_list(f, values);

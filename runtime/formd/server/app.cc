@@ -260,6 +260,7 @@ bool App::install(http::StrictServer& server) {
   router.get(R"(/preview/([A-Za-z0-9_-]+))", page(&App::preview));
   router.get(R"(/static/((?:formc|formd)/[A-Za-z0-9_./-]+))", page(&App::generated_static));
   install_api(router);
+  install_stage_pages(router);
   install_messaging(router);
   return true;
 }

@@ -41,6 +41,7 @@
 #include "app/instruction.h"
 #include "app/lifecycle.h"
 #include "app/messaging.h"
+#include "app/stages.h"
 #include "app/submission.h"
 #include "catalog/catalog_source.h"
 #include "http/router.h"
@@ -68,6 +69,12 @@ struct AppOptions {
 // The most validation errors one answer lists (the JSON API says how many
 // there were in all).
 inline constexpr std::size_t kMaxErrorsShown = 100;
+
+// Stages (app_stages.cc): the stage badge of a form's pages (start page,
+// wizard, summary) and, on the applicant's production request in progress,
+// "Annuler la demande de production". `request` is null on the start page.
+std::string stage_banner_html(const catalog::Catalog& catalog, const std::string& definition_id,
+                              const storage::Request* request);
 
 class App {
  public:
@@ -190,6 +197,32 @@ class App {
   void generated_static(const httplib::Request& req, httplib::Response& res);
   // JSON API (app_api.cc)
   void install_api(http::Router& router);
+  // Stages sandbox → production (app_stages.cc, LIFECYCLE.md §2.10): the
+  // introduction page and "Débuter ma demande", "Annuler la demande de
+  // production" for the applicant and for an instructor, and the stage data
+  // of other pages (templates/stage_*.mustache).
+  void install_stage_pages(http::Router& router);
+  void stage_intro_page(const httplib::Request& req, httplib::Response& res, const Caller& caller, const PostedForm& form);
+  void stage_cancel(const httplib::Request& req, httplib::Response& res, const Caller& caller, bool instructor);
+  void send_stage_refusal(httplib::Response& res, const app::Outcome& outcome, const Caller& caller);
+
+ public:
+  // has_stage, stage, stage_label (stage_badge.mustache) of a definition.
+  static void set_stage_badge(web::Data& data, const catalog::Catalog& catalog, const std::string& definition_id);
+
+ private:
+  // stage_can_start and stage_request_id (stage_start.mustache): the caller
+  // may start the request's next stage, from `habilitation_id` when given.
+  void set_stage_start(web::Data& data, const storage::Request& request, const std::vector<storage::Habilitation>& all,
+                       std::optional<std::int64_t> habilitation_id, const Caller& caller);
+  // The habilitation page and the dashboard's habilitation card: badge and start button.
+  void set_stage_habilitation(web::Data& data, const storage::Habilitation& habilitation, const storage::Request& request,
+                              const std::vector<storage::Habilitation>& all, const Caller& caller);
+  void set_stage_habilitation_card(web::Data& card, const storage::Habilitation& habilitation, const Caller& caller);
+  // The applicant's request page (stage_request.mustache) and the instruction page (stage_instruction.mustache).
+  void set_stage_request(web::Data& data, const httplib::Request& req, const storage::Request& request,
+                         const Caller& caller);
+  void set_stage_instruction(web::Data& data, const storage::Request& request, const domain::Actor& actor);
   // Messaging (app_messages.cc, LIFECYCLE.md §2.7): the "Messagerie" pages
   // of a request, of the instruction space and of a habilitation, and
   // GET|POST /api/v1/requests/{id}/messages.
@@ -217,6 +250,8 @@ class App {
   app::Submission submission_;
   // Update, transfer, revocation (issue 10): the JSON API's lifecycle calls.
   app::Lifecycle lifecycle_{store_, catalogs_, options_.public_url};
+  // Stages sandbox → production (LIFECYCLE.md §2.10): API and pages.
+  app::Stages stages_{store_, catalogs_};
   // Messaging (issue 10): applicant ↔ instructors on a request.
   app::Messaging messaging_{store_, catalogs_, options_.public_url};
   std::unique_ptr<http::Router> router_;

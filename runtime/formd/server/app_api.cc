@@ -82,6 +82,22 @@ Json full_request_json(const storage::Request& r, storage::Store& store) {
   return out;
 }
 
+// full_request_json() with the stages (LIFECYCLE.md §2.10, app/stages.h):
+// the request's stage ("sandbox", "production", null for a single-stage
+// definition), the sandbox habilitation a stage in progress started from,
+// and each habilitation's stage.
+Json staged_request_json(const storage::Request& r, storage::Store& store, const catalog::Catalog& catalog) {
+  Json out = full_request_json(r, store);
+  auto stage = [&](const std::string& definition_id) {
+    const auto name = app::stage_name(app::stage_of(catalog, definition_id));
+    return name.empty() ? Json(nullptr) : Json(std::string(name));
+  };
+  out["stage"] = stage(r.definition_id);
+  out["next_stage_from"] = r.next_stage_from ? Json(*r.next_stage_from) : Json(nullptr);
+  for (auto& h : out["habilitations"]) h["stage"] = stage(h.value("definition_id", std::string()));
+  return out;
+}
+
 // Parses a JSON body (bounded depth, UTF-8, finite numbers), answering 415 / 400 itself.
 std::optional<Json> read_json_body(const httplib::Request& req, httplib::Response& res) {
   if (!http::is_json(req)) {
@@ -267,6 +283,11 @@ void App::install_api(http::Router& router) {
                             ? catalog->find_form((*body)["form_uid"].get<std::string>())
                             : nullptr;
     if (!entry) return http::send_json_error(res, 404, "Formulaire inconnu (champ « form_uid »).");
+    // As the pages: a form the applicant may not start (a production
+    // continuation, LIFECYCLE.md §2.10, is reached from its sandbox request).
+    if (!entry->startable) {
+      return http::send_json_error(res, 403, "Ce formulaire ne peut pas être démarré directement (champ « form_uid »).");
+    }
     Json data = catalog->prefill(*entry);
     if ((*body).contains("data")) {
       if (!(*body)["data"].is_object()) return http::send_json_error(res, 400, "« data » doit être un objet JSON.");
@@ -288,7 +309,7 @@ void App::install_api(http::Router& router) {
     const auto found = id ? visible_request(*id, *caller.user) : std::nullopt;
     if (!found) return http::send_json_error(res, 404, "Demande introuvable.");
     res.set_header("ETag", "\"" + std::to_string(found->version) + "\"");
-    http::send_json(res, 200, full_request_json(*found, store_));
+    http::send_json(res, 200, staged_request_json(*found, store_, *catalogs_.current()));
   }));
 
   // PATCH and submit: the applicant writes (the middleware has checked the session and its CSRF token).
@@ -378,7 +399,7 @@ void App::install_api(http::Router& router) {
     else if (verb == "request_changes") outcome = instruction_.request_changes(actor, *id, text("reason").value_or(""));
     else outcome = instruction_.archive(actor, *id);
     if (outcome.kind != app::Outcome::Kind::Ok) return send_outcome_error(res, outcome);
-    Json out = full_request_json(*outcome.request, store_);
+    Json out = staged_request_json(*outcome.request, store_, *catalogs_.current());
     if (outcome.habilitation) out["habilitation"] = habilitation_json(*outcome.habilitation);
     http::send_json(res, 200, out);
   }));
@@ -407,7 +428,7 @@ void App::install_api(http::Router& router) {
   auto answer = [this](httplib::Response& res, const app::Outcome& outcome) {
     if (outcome.kind != app::Outcome::Kind::Ok) return send_outcome_error(res, outcome);
     res.set_header("ETag", "\"" + std::to_string(outcome.request->version) + "\"");
-    http::send_json(res, 200, full_request_json(*outcome.request, store_));
+    http::send_json(res, 200, staged_request_json(*outcome.request, store_, *catalogs_.current()));
   };
 
   router.post(R"(/api/v1/habilitations/(\d{1,18})/(reopen|revoke))",
@@ -436,6 +457,20 @@ void App::install_api(http::Router& router) {
       return http::send_json_error(res, 400, "« email » doit être une chaîne de caractères.");
     }
     answer(res, lifecycle_.transfer(actor, *id, text_of(*body, "email")));
+  }));
+
+  // ---- Stages sandbox → production (LIFECYCLE.md §2.10) -------------------------
+  // POST /api/v1/requests/{id}/start_next_stage | cancel_next_stage (no body,
+  // or {}): app/stages.h decides (404 / 403 / 409) and commits; the answer
+  // is the request as it is now, with its stage.
+  router.post(R"(/api/v1/requests/(\d{1,18})/(start_next_stage|cancel_next_stage))",
+              api(ApiAccess::SignedInWithCsrf, [=, this](const httplib::Request& req, httplib::Response& res, const Caller& caller) {
+    if (!lifecycle_body(req, res, {})) return;
+    const auto id = parse_id(req.matches[1].str());
+    if (!id) return http::send_json_error(res, 404, "Demande introuvable.");
+    const auto actor = app::actor_of(*caller.user, store_);
+    answer(res, req.matches[2].str() == "start_next_stage" ? stages_.start_next_stage(actor, *id)
+                                                            : stages_.cancel_next_stage(actor, *id));
   }));
 
   // The request's history, newest first.

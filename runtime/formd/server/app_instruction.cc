@@ -248,6 +248,7 @@ void App::show_instruction_request(const httplib::Request&, httplib::Response& r
   data.set("applicant_email", applicant ? applicant->email : std::string());
   if (request->submitted_at) data.set("submitted", web::date_time_text(*request->submitted_at));
   web::set_badge(data, request->state);
+  set_stage_instruction(data, *request, actor);  // templates/stage_instruction.mustache
   data.set("has_notice", !notice.empty());
   data.set("notice", notice);
 
@@ -399,6 +400,8 @@ void App::show_habilitation(const httplib::Request& req, httplib::Response& res)
   const bool member = caller.user->organization_siret == request->organization_siret;
   data.set("request_href", (member ? "/demandes/" : "/instruction/demandes/") + std::to_string(habilitation->request_id));
   web::set_badge(data, habilitation->state);
+  // Stage badge, "Démarrer ma demande d’habilitation en production" (app_stages.cc).
+  set_stage_habilitation(data, *habilitation, *request, store_.habilitations_of(habilitation->request_id), caller);
   const bool obsolete = habilitation->state == domain::HabilitationState::Obsolete;
   data.set("obsolete", obsolete);
   if (obsolete) {

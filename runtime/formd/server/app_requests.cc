@@ -186,7 +186,7 @@ void App::start_request(const httplib::Request& req, httplib::Response& res) {
   data.set("csrf", caller.csrf_token);
   pages::PageShell page;
   page.title = "Nouvelle demande : " + entry->display_name;
-  page.body_html = web::render("start_request", data);
+  page.body_html = stage_banner_html(*catalog, entry->definition->id, nullptr) + web::render("start_request", data);
   page.breadcrumbs = {{"Catalogue", "/"}, {entry->definition->name, "/definitions/" + entry->definition->id},
                       {"Nouvelle demande", ""}};
   send_page(res, 200, std::move(page), caller);
@@ -286,6 +286,7 @@ void App::my_requests(const httplib::Request& req, httplib::Response& res) {
         const bool editable = (r.state == S::Draft || r.state == S::ChangesRequested) && r.user_id == caller.user->id;
         card.set("action", editable ? (r.state == S::Draft ? "Continuer" : "Modifier") : "Consulter");
         web::set_badge(card, r.state);
+        set_stage_badge(card, *catalog, r.definition_id);  // "Bac à sable" / "Production"
         set_unread_badge(card, r.user_id == caller.user->id && unread.count(r.id) ? unread.at(r.id).applicant : 0);
         cards.push_back(card);
       }
@@ -322,6 +323,7 @@ void App::my_requests(const httplib::Request& req, httplib::Response& res) {
         card.set("who", who(h.applicant_user_id));
         card.set("validated", web::date_text(h.created_at));
         web::set_badge(card, h.state);
+        set_stage_habilitation_card(card, h, caller);  // its stage; "Démarrer ma demande d’habilitation en production"
         set_unread_badge(card, h.applicant_user_id == caller.user->id && unread.count(h.request_id)
                                    ? unread.at(h.request_id).applicant
                                    : 0);
@@ -401,6 +403,7 @@ void App::show_request(const httplib::Request& req, httplib::Response& res) {
   data.set("summary_trusted_html", web::trusted_html(pages::summary_body(view)));
   set_messaging_link(data, r, caller, "/demandes/" + std::to_string(r.id) + "/messagerie");  // messages_link.mustache
   set_request_history(data, r, *catalog);  // templates/history.mustache
+  set_stage_request(data, req, r, caller);  // templates/stage_request.mustache
   pages::PageShell page;
   page.title = "Demande n°" + std::to_string(r.id) + " – " + owned->form->display_name;
   page.body_html = web::render("request", data);
@@ -435,7 +438,7 @@ static pages::PageShell wizard_shell(const catalog::Catalog& catalog, const App:
   view.notice = state.notice;
   pages::PageShell page;
   page.title = "Demande n°" + std::to_string(owned.request.id) + " – " + form.display_name;
-  page.body_html = pages::wizard_page_body(view);
+  page.body_html = stage_banner_html(catalog, owned.request.definition_id, &owned.request) + pages::wizard_page_body(view);
   page.scripts = pages::form_scripts(form);
   page.breadcrumbs = {{"Mes demandes", "/demandes"}, {"Demande n°" + std::to_string(owned.request.id), ""}};
   return page;
@@ -541,7 +544,7 @@ static pages::PageShell summary_shell(const catalog::Catalog& catalog, const App
   web::Data data;
   data.set("form_name", owned.form->display_name);
   data.set("summary_trusted_html", web::trusted_html(pages::summary_body(view)));
-  page.body_html = web::render("request_summary", data);
+  page.body_html = stage_banner_html(catalog, owned.request.definition_id, &owned.request) + web::render("request_summary", data);
   page.scripts = pages::form_scripts(*owned.form);
   page.breadcrumbs = {{"Mes demandes", "/demandes"}, {"Demande n°" + std::to_string(owned.request.id), ""}};
   return page;

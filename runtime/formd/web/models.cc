@@ -58,6 +58,9 @@ std::string event_verb(const HistoryEntry& entry) {
   if (n == "reopen") return "a mis à jour la demande";
   if (n == "cancel_reopening") return "a annulé la mise à jour";
   if (n == "transfer") return "a transféré la demande";
+  // Stages (LIFECYCLE.md §2.10).
+  if (n == "start_next_stage") return "a démarré la demande d’habilitation en production";
+  if (n == "cancel_next_stage") return "a annulé la demande d’habilitation en production";
   if (n == "applicant_message" || n == "instructor_message") return "a envoyé un message";
   return "a agi sur la demande (" + n + ")";
 }
