@@ -420,7 +420,9 @@ describe("formd instruction pages", () => {
     const r = await submitThroughApi(applicant);
     view = await page(reporter, `/instruction/demandes/${r.id}`);
     assert.equal(instructMenu(view, r.id), null, "no \"Instruire la demande\" for a reporter");
-    assert.ok(!linkHrefs(view).some((h) => h.startsWith(`/instruction/demandes/${r.id}/`)), "reporter: no action link");
+    // (The "Messagerie" tab is for reading: LIFECYCLE.md §2.7, tests/formd/messaging_test.js.)
+    assert.ok(!linkHrefs(view).some((h) => h.startsWith(`/instruction/demandes/${r.id}/`) && h !== `/instruction/demandes/${r.id}/messagerie`),
+      "reporter: no action link");
     assert.ok(!/>\s*(Valider|Refuser|Demander des modifications|Supprimer)\s*</.test(view), "reporter: no action button");
     assert.deepEqual(instructMenu(await page(instructor, `/instruction/demandes/${r.id}`), r.id), ["valider", "refuser", "demander-des-modifications"]);
     assert.equal((await instructor.get(`/instruction/demandes/${r.id}/supprimer`)).status, 409, "a submitted request is not deleted");
