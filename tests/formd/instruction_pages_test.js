@@ -255,7 +255,7 @@ describe("formd instruction pages", () => {
     assert.deepEqual(history(view, "request page").map((e) => e.name), ["submit", "create"]);
     assert.match(history(view, "request page")[0].text, /a soumis la demande/);
     assert.match(history(view, "request page")[1].text, /a créé la demande/);
-    assert.deepEqual(instructMenu(view, r.id), ["valider", "refuser", "demander-des-modifications"]);
+    assert.deepEqual(instructMenu(view, r.id), ["valider", "refuser", "demander-des-modifications", "transferer"]);
     assert.ok(!/<(input|textarea|select)\b(?![^>]*type="hidden")[^>]*name="(intitule|description)"/.test(view), "the data is read-only");
 
     // ---- Demander des modifications -----------------------------------------------
@@ -280,7 +280,7 @@ describe("formd instruction pages", () => {
     assert.match(entries[0].text, /a demandé des modifications/);
     assert.match(entries[0].html, /<details\b[\s\S]*<\/details>/, "the reason is folded");
     assert.ok(pageText(/<details\b[\s\S]*?<\/details>/.exec(entries[0].html)[0]).includes(reason), "the reason inside <details>");
-    assert.deepEqual(instructMenu(view, r.id), ["valider", "refuser"], "changes_requested: Valider, Refuser");
+    assert.deepEqual(instructMenu(view, r.id), ["valider", "refuser", "transferer"], "changes_requested: Valider, Refuser, Transférer");
 
     // ---- The applicant sees the reason and edits --------------------------------------
     let mine = await page(applicant, `/demandes/${r.id}`, "applicant request page");
@@ -329,7 +329,7 @@ describe("formd instruction pages", () => {
     assert.equal(entries[0].name, "approve");
     assert.match(entries[0].text, /a approuvé la demande/);
     assert.ok(linkHrefs(entries[0].html).includes(`/habilitations/${hid}`), "the approval links to the habilitation");
-    assert.deepEqual(instructMenu(view, r.id) || [], [], "validated: nothing to instruct");
+    assert.deepEqual(instructMenu(view, r.id) || [], ["transferer", "revoquer"], "validated: Transférer, Révoquer (issue 10)");
 
     // ---- The applicant's habilitations ---------------------------------------------------
     const tabs = await page(applicant, "/demandes?onglet=habilitations", "habilitations tab");
@@ -424,7 +424,7 @@ describe("formd instruction pages", () => {
     assert.ok(!linkHrefs(view).some((h) => h.startsWith(`/instruction/demandes/${r.id}/`) && h !== `/instruction/demandes/${r.id}/messagerie`),
       "reporter: no action link");
     assert.ok(!/>\s*(Valider|Refuser|Demander des modifications|Supprimer)\s*</.test(view), "reporter: no action button");
-    assert.deepEqual(instructMenu(await page(instructor, `/instruction/demandes/${r.id}`), r.id), ["valider", "refuser", "demander-des-modifications"]);
+    assert.deepEqual(instructMenu(await page(instructor, `/instruction/demandes/${r.id}`), r.id), ["valider", "refuser", "demander-des-modifications", "transferer"]);
     assert.equal((await instructor.get(`/instruction/demandes/${r.id}/supprimer`)).status, 409, "a submitted request is not deleted");
 
     // A stale version: the form was read before another instructor acted.

@@ -172,6 +172,8 @@ std::string wizard_page_body(const WizardPageView& view) {
   data.set("last", view.page_index + 1 == form.pages.size());
   data.set("has_previous", !view.previous_url.empty());
   data.set("previous_url", view.previous_url);
+  data.set("update", !view.update_summary_url.empty());
+  data.set("summary_url", view.update_summary_url);
   return web::render("wizard_page", data);
 }
 
@@ -236,6 +238,12 @@ std::string summary_body(const SummaryView& view) {
     data.set("action", view.action);
     data.set("csrf", view.csrf_token);
     data.set("version", std::to_string(view.version));
+    data.set("update", view.update);
+    data.set("unchanged", view.update && view.unchanged);
+    data.set("cancel_update_url", view.cancel_update_url);
+    data.set("has_cancel_update", !view.cancel_update_url.empty());
+    data.set("has_archive", !view.archive_url.empty());
+    data.set("archive_url", view.archive_url);
     // formc's slot (not markup of formd's): the error summary of the checkboxes.
     data.set("error_summary_trusted_html", web::trusted_html(render::fill_slots("{{error_summary}}", submit_slots)));
     data.set("submit_trusted_html",

@@ -70,6 +70,11 @@ struct WizardPageView {
   std::int64_t version = 0;
   std::string previous_url;  // "" on the first page
   WizardNotice notice = WizardNotice::None;
+  // An update of a habilitation edits one page at a time from its summary
+  // (LIFECYCLE.md §2.3): set, the page offers "Enregistrer les
+  // modifications" and "Retour à la synthèse" (this URL) instead of the
+  // wizard's buttons.
+  std::string update_summary_url;
 };
 [[nodiscard]] std::string wizard_page_body(const WizardPageView& view);
 
@@ -83,6 +88,13 @@ struct SummaryView {
   std::string action;                       // "" : read-only (no checkboxes, no submit)
   std::string csrf_token;
   std::int64_t version = 0;
+  // The update of a habilitation (§2.3): "Envoyer ma demande de
+  // modification", disabled while nothing differs from the habilitation
+  // (`unchanged`), and "Annuler ma demande de modification" (its page).
+  bool update = false;
+  bool unchanged = false;
+  std::string cancel_update_url;
+  std::string archive_url;  // "Supprimer" for the applicant's own draft; "" : not offered
 };
 [[nodiscard]] std::string summary_body(const SummaryView& view);
 

@@ -249,19 +249,19 @@ bool App::install(http::StrictServer& server) {
   };
   router.get("/instruction/demandes", role_page(&App::instruction_list));
   router.get(R"(/instruction/demandes/(\d{1,18}))", role_page(&App::instruction_request));
-  router.get(R"(/instruction/demandes/(\d{1,18})/(valider|refuser|demander-des-modifications|supprimer))",
+  router.get(R"(/instruction/demandes/(\d{1,18})/(valider|refuser|demander-des-modifications|supprimer|annuler-reouverture|transferer|revoquer))",
              role_page(&App::instruction_action));
-  router.post(R"(/instruction/demandes/(\d{1,18})/(valider|refuser|demander-des-modifications|supprimer))",
+  router.post(R"(/instruction/demandes/(\d{1,18})/(valider|refuser|demander-des-modifications|supprimer|annuler-reouverture|transferer|revoquer))",
               role_page(&App::instruction_action));
   router.get("/instruction/roles", role_page(&App::roles_page));
   router.post("/instruction/roles", role_page(&App::grant_role));
   router.post("/instruction/roles/retirer", role_page(&App::revoke_role));
-  router.get(R"(/habilitations/(\d{1,18}))", page(&App::show_habilitation));
+  install_lifecycle_pages(router);
   router.get(R"(/preview/([A-Za-z0-9_-]+))", page(&App::preview));
   router.get(R"(/static/((?:formc|formd)/[A-Za-z0-9_./-]+))", page(&App::generated_static));
   install_api(router);
-  install_stage_pages(router);
   install_messaging(router);
+  install_stage_pages(router);
   return true;
 }
 

@@ -175,7 +175,39 @@ class App {
                                 const std::string& id_text, const std::string& notice, int status);
   // GET: the action's form; POST: the action (the use case decides).
   void instruction_action(const httplib::Request& req, httplib::Response& res, const Caller& caller, const PostedForm& form);
-  void show_habilitation(const httplib::Request& req, httplib::Response& res);
+  // Life with a habilitation (app_habilitations.cc, app_request_actions.cc):
+  // the habilitation page and its tabs, "Mettre à jour", the revocation of
+  // one habilitation; on a request: transfer, cancelling an update, deletion.
+  void install_lifecycle_pages(http::Router& router);
+  struct VisibleHabilitation {
+    storage::Habilitation habilitation;
+    storage::Request request;
+    domain::Actor actor;
+    domain::RequestView view;
+    std::vector<storage::Habilitation> all;  // every habilitation of its request
+  };
+  // Habilitation `id` if the caller may see its request; answers 404 itself otherwise.
+  std::optional<VisibleHabilitation> load_habilitation(std::string_view id_text, httplib::Response& res,
+                                                       const Caller& caller);
+  struct RequestAction {
+    storage::Request request;
+    domain::Actor actor;
+    domain::RequestView view;
+    std::string definition_name;
+  };
+  // Request `id` if the caller may see it; answers 404 itself otherwise.
+  std::optional<RequestAction> load_request_action(std::string_view id_text, httplib::Response& res,
+                                                   const Caller& caller);
+  void show_habilitation(const httplib::Request& req, httplib::Response& res, const Caller& caller, const PostedForm& form);
+  void reopen_page(const httplib::Request& req, httplib::Response& res, const Caller& caller, const PostedForm& form);
+  void revoke_habilitation_page(const httplib::Request& req, httplib::Response& res, const Caller& caller,
+                                const PostedForm& form);
+  void transfer_page(const httplib::Request& req, httplib::Response& res, const Caller& caller, const PostedForm& form);
+  void cancel_update_page(const httplib::Request& req, httplib::Response& res, const Caller& caller,
+                          const PostedForm& form);
+  void archive_page(const httplib::Request& req, httplib::Response& res, const Caller& caller, const PostedForm& form);
+  // The error page of a refused use case (404, 403, 409, 422 as app::Outcome says).
+  void send_outcome_page(httplib::Response& res, const app::Outcome& outcome, const Caller& caller);
   // Managers grant and revoke roles on their definitions (app_roles.cc).
   void roles_page(const httplib::Request& req, httplib::Response& res, const Caller& caller, const PostedForm& form);
   void grant_role(const httplib::Request& req, httplib::Response& res, const Caller& caller, const PostedForm& form);
@@ -197,6 +229,26 @@ class App {
   void generated_static(const httplib::Request& req, httplib::Response& res);
   // JSON API (app_api.cc)
   void install_api(http::Router& router);
+  // Messaging (app_messages.cc, LIFECYCLE.md §2.7): the "Messagerie" pages
+  // of a request, of the instruction space and of a habilitation, and
+  // GET|POST /api/v1/requests/{id}/messages.
+  void install_messaging(http::Router& router);
+  void messages_page(const httplib::Request& req, httplib::Response& res, const Caller& caller, const PostedForm& form,
+                     int where);
+  // For a page linking to the conversation (templates/messages_link.mustache,
+  // or a "Messagerie" tab): has_messaging and messaging_href (`href`) when
+  // the policy lets the caller read it; has_unread_messages, unread_messages
+  // and unread_messages_text ("1 nouveau message") for the caller's side
+  // (the applicant's counter, or the instructors').
+  void set_messaging_link(web::Data& data, const storage::Request& request, const Caller& caller, const std::string& href);
+  // A list item's badge (dashboard card, instruction list row), a link to
+  // the conversation at `href`: has_unread_messages, unread_messages(_text), unread_href.
+  static void set_unread_badge(web::Data& item, std::int64_t count, const std::string& href);
+  // The data of templates/messages_tab.mustache: the conversation, and the
+  // form posting to `action` when the caller may post (`typed` and `error`
+  // after a refused post).
+  void set_messages_tab(web::Data& data, const app::Conversation& conversation, const Caller& caller,
+                        const std::string& action, const std::string& typed, const std::string& error);
   // Stages sandbox → production (app_stages.cc, LIFECYCLE.md §2.10): the
   // introduction page and "Débuter ma demande", "Annuler la demande de
   // production" for the applicant and for an instructor, and the stage data
@@ -223,25 +275,6 @@ class App {
   void set_stage_request(web::Data& data, const httplib::Request& req, const storage::Request& request,
                          const Caller& caller);
   void set_stage_instruction(web::Data& data, const storage::Request& request, const domain::Actor& actor);
-  // Messaging (app_messages.cc, LIFECYCLE.md §2.7): the "Messagerie" pages
-  // of a request, of the instruction space and of a habilitation, and
-  // GET|POST /api/v1/requests/{id}/messages.
-  void install_messaging(http::Router& router);
-  void messages_page(const httplib::Request& req, httplib::Response& res, const Caller& caller, const PostedForm& form,
-                     int where);
-  // For a page linking to the conversation (templates/messages_link.mustache,
-  // or a "Messagerie" tab): has_messaging and messaging_href (`href`) when
-  // the policy lets the caller read it; has_unread_messages, unread_messages
-  // and unread_messages_text ("1 nouveau message") for the caller's side
-  // (the applicant's counter, or the instructors').
-  void set_messaging_link(web::Data& data, const storage::Request& request, const Caller& caller, const std::string& href);
-  // A list item's badge (dashboard card, instruction list row): has_unread_messages, unread_messages(_text).
-  static void set_unread_badge(web::Data& item, std::int64_t count);
-  // The data of templates/messages_tab.mustache: the conversation, and the
-  // form posting to `action` when the caller may post (`typed` and `error`
-  // after a refused post).
-  void set_messages_tab(web::Data& data, const app::Conversation& conversation, const Caller& caller,
-                        const std::string& action, const std::string& typed, const std::string& error);
 
   catalog::CatalogSource& catalogs_;
   storage::Store& store_;
@@ -250,10 +283,10 @@ class App {
   app::Submission submission_;
   // Update, transfer, revocation (issue 10): the JSON API's lifecycle calls.
   app::Lifecycle lifecycle_{store_, catalogs_, options_.public_url};
-  // Stages sandbox → production (LIFECYCLE.md §2.10): API and pages.
-  app::Stages stages_{store_, catalogs_};
   // Messaging (issue 10): applicant ↔ instructors on a request.
   app::Messaging messaging_{store_, catalogs_, options_.public_url};
+  // Stages sandbox → production (LIFECYCLE.md §2.10): API and pages.
+  app::Stages stages_{store_, catalogs_};
   std::unique_ptr<http::Router> router_;
   std::string login_form_key_;  // signs the login form's CSRF tokens (a server secret)
 };

@@ -60,6 +60,15 @@ constexpr ActionPage kActionPages[] = {
      "Envoyer la demande de modification", "Les modifications ont été demandées au demandeur."},
     {"supprimer", domain::Action::Archive, "Supprimer", "Supprimer la demande", "", "", false, "Supprimer la demande",
      "La demande a été supprimée."},
+    // Life with a habilitation (LIFECYCLE.md §2.3–§2.5).
+    {"annuler-reouverture", domain::Action::CancelReopening, "Annuler la demande de réouverture",
+     "Annulation de la réouverture", "reason", "Raison de l’annulation de la réouverture", true,
+     "Annuler la réouverture de cette demande",
+     "La réouverture a été annulée : la demande a retrouvé les données de son habilitation, qui reste active."},
+    {"transferer", domain::Action::TransferByInstructor, "Transférer", "Transférer la demande d’habilitation", "email",
+     "Email du nouveau demandeur", true, "Valider le transfert", "La demande d’habilitation a été transférée avec succès."},
+    {"revoquer", domain::Action::Revoke, "Révoquer", "Révocation de l’habilitation", "reason",
+     "Indiquez les motifs de révocation", true, "Révoquer l’habilitation", "L’habilitation a été révoquée."},
 };
 
 const ActionPage* action_page(std::string_view slug) {
@@ -183,7 +192,9 @@ void App::instruction_list(const httplib::Request& req, httplib::Response& res, 
     row.set("applicant", applicants[r.user_id]);
     row.set("updated", web::date_text(r.updated_at));
     web::set_badge(row, r.state);
-    set_unread_badge(row, unread.count(r.id) ? unread.at(r.id).instructor : 0);
+    set_unread_badge(row, unread.count(r.id) ? unread.at(r.id).instructor : 0,
+                     "/instruction/demandes/" + std::to_string(r.id) + "/messagerie");
+    row.set("update", r.reopening());
     rows.push_back(row);
   }
   data.set("has_rows", !found.requests.empty());
@@ -248,6 +259,7 @@ void App::show_instruction_request(const httplib::Request&, httplib::Response& r
   data.set("applicant_email", applicant ? applicant->email : std::string());
   if (request->submitted_at) data.set("submitted", web::date_time_text(*request->submitted_at));
   web::set_badge(data, request->state);
+  data.set("update", request->reopening());
   set_stage_instruction(data, *request, actor);  // templates/stage_instruction.mustache
   data.set("has_notice", !notice.empty());
   data.set("notice", notice);
@@ -325,6 +337,12 @@ void App::instruction_action(const httplib::Request& req, httplib::Response& res
       outcome = instruction_.refuse(actor, request->id, typed);
     } else if (page_def->action == domain::Action::RequestChanges) {
       outcome = instruction_.request_changes(actor, request->id, typed);
+    } else if (page_def->action == domain::Action::CancelReopening) {
+      outcome = lifecycle_.cancel_reopening(actor, request->id, typed);
+    } else if (page_def->action == domain::Action::TransferByInstructor) {
+      outcome = lifecycle_.transfer(actor, request->id, typed);
+    } else if (page_def->action == domain::Action::Revoke) {
+      outcome = lifecycle_.revoke_request(actor, request->id, typed);
     } else {
       outcome = instruction_.archive(actor, request->id);
     }
@@ -341,7 +359,17 @@ void App::instruction_action(const httplib::Request& req, httplib::Response& res
     }
   }
   web::Data data;
-  data.set("title", page_def->title);
+  // An update of a habilitation is approved or refused as such (LIFECYCLE.md §2.3).
+  const bool update = request->reopening();
+  std::string title = page_def->title, submit_label = page_def->submit_label;
+  if (update && page_def->action == domain::Action::Approve) {
+    title = "Validation de la demande de mise à jour";
+    submit_label = "Valider la demande de mise à jour";
+  } else if (update && page_def->action == domain::Action::Refuse) {
+    title = "Refus de la demande de mise à jour";
+    submit_label = "Refuser la demande de mise à jour";
+  }
+  data.set("title", title);
   data.set("id", std::to_string(request->id));
   data.set("slug", std::string(page_def->slug));
   data.set("definition", definition->name);
@@ -356,12 +384,24 @@ void App::instruction_action(const httplib::Request& req, httplib::Response& res
   if (!field_error.empty()) data.set("field_error", field_error);
   data.set("has_error", !field_error.empty());
   data.set("error", field_error);
+  data.set("input", page_def->action == domain::Action::TransferByInstructor);  // an email, not a text
   if (page_def->action == domain::Action::Archive) {
     data.set("confirm", "La demande sera supprimée : elle n’apparaîtra plus dans les demandes en cours du demandeur.");
+  } else if (update && page_def->action == domain::Action::Refuse) {
+    data.set("confirm", "Les modifications apportées par le demandeur depuis le début de la réouverture seront annulées. "
+                        "L’habilitation sera toujours valide.");
+  } else if (page_def->action == domain::Action::CancelReopening) {
+    data.set("confirm", "Les données de la demande redeviennent celles de son habilitation, qui reste active.");
+  } else if (page_def->action == domain::Action::Revoke) {
+    data.set("confirm", "Toutes les habilitations actives de cette demande seront révoquées ; le demandeur recevra les "
+                        "motifs par email.");
+  } else if (page_def->action == domain::Action::TransferByInstructor) {
+    data.set("confirm", "Le nouveau demandeur doit avoir un compte DataPass et appartenir à l’organisation de la demande "
+                        "(siret " + request->organization_siret + ").");
   }
-  data.set("submit_label", page_def->submit_label);
+  data.set("submit_label", submit_label);
   pages::PageShell page;
-  page.title = std::string(page_def->title) + " n°" + std::to_string(request->id);
+  page.title = title + " n°" + std::to_string(request->id);
   page.heading_in_body = true;
   page.body_html = web::render("instruction_action", data);
   page.breadcrumbs = {{"Instruction", "/instruction/demandes"},
@@ -373,56 +413,6 @@ void App::instruction_action(const httplib::Request& req, httplib::Response& res
 std::string App::instruction_notice(std::string_view slug) {
   if (const auto* a = action_page(slug)) return a->done;
   return "";
-}
-
-void App::show_habilitation(const httplib::Request& req, httplib::Response& res) {
-  const Caller caller = identify(req);
-  if (!caller.logged_in()) return http::redirect(res, "/connexion?suite=" + http::url_encode(req.path));
-  const auto catalog = catalogs_.current();
-  const auto id = parse_number(req.matches[1].str());
-  const auto habilitation = id ? store_.find_habilitation(*id) : std::nullopt;
-  // Whoever may see its request may see it (the organisation, reporters and instructors).
-  const auto request = habilitation ? visible_request(habilitation->request_id, *caller.user) : std::nullopt;
-  if (!habilitation || !request) {
-    return send_error_page(res, 404, "Habilitation introuvable", "Cette habilitation n’existe pas ou ne vous est pas accessible.",
-                           caller);
-  }
-  const auto* definition = catalog->find_definition(habilitation->definition_id);
-  const auto* form = catalog->find_form(habilitation->form_uid);
-  const auto data_json = parse_object(habilitation->data_json);
-  web::Data data;
-  data.set("id", std::to_string(habilitation->id));
-  data.set("definition", definition ? definition->name : habilitation->definition_id);
-  data.set("project", project_name(data_json));
-  data.set("form", form ? form->display_name : habilitation->form_uid);
-  data.set("validated", web::date_text(habilitation->created_at));
-  data.set("request_id", std::to_string(habilitation->request_id));
-  const bool member = caller.user->organization_siret == request->organization_siret;
-  data.set("request_href", (member ? "/demandes/" : "/instruction/demandes/") + std::to_string(habilitation->request_id));
-  web::set_badge(data, habilitation->state);
-  // Stage badge, "Démarrer ma demande d’habilitation en production" (app_stages.cc).
-  set_stage_habilitation(data, *habilitation, *request, store_.habilitations_of(habilitation->request_id), caller);
-  const bool obsolete = habilitation->state == domain::HabilitationState::Obsolete;
-  data.set("obsolete", obsolete);
-  if (obsolete) {
-    for (const auto& h : store_.habilitations_of(habilitation->request_id)) {
-      if (h.state == domain::HabilitationState::Active) data.set("replaced_by", std::to_string(h.id));
-    }
-  }
-  for (const auto& e : store_.events_of(habilitation->request_id)) {
-    if (e.habilitation_id == habilitation->id && e.user_id) {
-      if (const auto u = store_.find_user(*e.user_id)) data.set("validated_by", u->email);
-    }
-  }
-  data.set("summary_trusted_html", web::trusted_html(form ? read_only_summary(*catalog, *form, data_json, habilitation->request_id)
-                                                     : std::string()));
-  pages::PageShell page;
-  page.title = "Habilitation " + (definition ? definition->name : habilitation->definition_id) + " - " + project_name(data_json);
-  page.heading_in_body = true;
-  page.body_html = web::render("habilitation", data);
-  page.breadcrumbs = {{"Demandes et habilitations", member ? "/demandes?onglet=habilitations" : "/instruction/demandes"},
-                      {"Habilitation H" + std::to_string(habilitation->id), ""}};
-  send_page(res, 200, std::move(page), caller);
 }
 
 }  // namespace formd

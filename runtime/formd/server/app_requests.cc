@@ -10,6 +10,7 @@
 #include "render/form_post.h"
 #include "render/slot_filler.h"
 #include "server/app.h"
+#include "server/page_support.h"
 #include "web/models.h"
 #include "http/messages.h"
 
@@ -239,6 +240,26 @@ void App::my_requests(const httplib::Request& req, httplib::Response& res) {
   web::Data data;
   data.set("requests_tab", !habilitations_tab);
   data.set("habilitations_tab", habilitations_tab);
+  {
+    // DataPass's notices after an action that ends here (LIFECYCLE.md §2.3, §2.6).
+    const std::string done = req.get_param_value("fait");
+    const auto about = server::parse_id(req.get_param_value("demande"));
+    const auto request = about ? store_.find_request_by_id(*about) : std::nullopt;
+    std::string notice;
+    if (request && request->organization_siret == caller.user->organization_siret) {
+      const std::string project = server::project_name_of(request->data_json);
+      if (done == "mise-a-jour-soumise") {
+        notice = "La demande de mise à jour de l’habilitation « " + project + " » a été soumise avec succès.";
+      } else if (done == "reouverture-annulee") {
+        notice = "La réouverture de l’habilitation « " + project + " » a été annulée.";
+      } else if (done == "supprimee") {
+        notice = "La demande d’habilitation « " + project + " » a été supprimée avec succès.";
+      }
+    }
+    data.set("has_notice", !notice.empty());
+    data.set("notice", notice);
+  }
+  const auto actor = app::actor_of(*caller.user, store_);
   auto who = [&](std::int64_t user_id) {
     return user_id == caller.user->id ? std::string("vous êtes le demandeur") : user_label(user_id) + " est le demandeur";
   };
@@ -284,10 +305,14 @@ void App::my_requests(const httplib::Request& req, httplib::Response& res) {
         card.set("who", who(r.user_id));
         card.set("updated", web::date_text(r.updated_at));
         const bool editable = (r.state == S::Draft || r.state == S::ChangesRequested) && r.user_id == caller.user->id;
-        card.set("action", editable ? (r.state == S::Draft ? "Continuer" : "Modifier") : "Consulter");
+        card.set("action", editable && !r.reopening() ? (r.state == S::Draft ? "Continuer" : "Modifier") : "Consulter");
         web::set_badge(card, r.state);
+        set_unread_badge(card, r.user_id == caller.user->id && unread.count(r.id) ? unread.at(r.id).applicant : 0,
+                         "/demandes/" + std::to_string(r.id) + "/messagerie");
+        // An update of a habilitation: "Mise à jour" and "Réouverte le …" (§2.2).
+        card.set("update", r.reopening());
+        card.set("reopened", r.reopened_at ? web::date_text(*r.reopened_at) : std::string());
         set_stage_badge(card, *catalog, r.definition_id);  // "Bac à sable" / "Production"
-        set_unread_badge(card, r.user_id == caller.user->id && unread.count(r.id) ? unread.at(r.id).applicant : 0);
         cards.push_back(card);
       }
       if (cards.empty()) continue;
@@ -323,10 +348,23 @@ void App::my_requests(const httplib::Request& req, httplib::Response& res) {
         card.set("who", who(h.applicant_user_id));
         card.set("validated", web::date_text(h.created_at));
         web::set_badge(card, h.state);
-        set_stage_habilitation_card(card, h, caller);  // its stage; "Démarrer ma demande d’habilitation en production"
         set_unread_badge(card, h.applicant_user_id == caller.user->id && unread.count(h.request_id)
                                    ? unread.at(h.request_id).applicant
-                                   : 0);
+                                   : 0,
+                         "/habilitations/" + std::to_string(h.id) + "/messagerie");
+        set_stage_habilitation_card(card, h, caller);  // its stage; "Démarrer ma demande d’habilitation en production"
+        // "Mettre à jour" when this one may be updated by the viewer (§2.3).
+        bool can_update = false;
+        if (h.state == H::Active) {
+          const auto request = store_.find_request_by_id(h.request_id);
+          const bool latest = std::none_of(habilitations.begin(), habilitations.end(), [&](const auto& other) {
+            return other.request_id == h.request_id && other.definition_id == h.definition_id && other.id > h.id;
+          });
+          can_update = request && latest &&
+                       domain::can(actor, domain::Action::Reopen, app::view_of(*request, *catalog, store_)) ==
+                           domain::Verdict::Allowed;
+        }
+        card.set("can_update", can_update);
         cards.push_back(card);
       }
       if (cards.empty()) continue;
@@ -359,12 +397,44 @@ void App::show_request(const httplib::Request& req, httplib::Response& res) {
   if (r.organization_siret != caller.user->organization_siret) {
     return http::redirect(res, "/instruction/demandes/" + std::to_string(r.id));
   }
-  if (r.state == storage::RequestState::Draft && may(domain::Action::Edit, r, caller) == domain::Verdict::Allowed) {
-    return http::redirect(res, pages::step_url(r.id, owned->form->pages.front().key));
+  if (may(domain::Action::Edit, r, caller) == domain::Verdict::Allowed) {
+    // An update is edited from its summary, never through the wizard (LIFECYCLE.md §2.3).
+    if (r.reopening()) return http::redirect(res, pages::summary_url(r.id));
+    if (r.state == storage::RequestState::Draft) return http::redirect(res, pages::step_url(r.id, owned->form->pages.front().key));
   }
   web::Data data;
   data.set("sent", req.has_param("envoyee"));
   set_state_badge(data, r.state);
+  data.set("update", r.reopening());
+  {
+    // After a transfer (LIFECYCLE.md §2.4), the wording of the side who made it.
+    const std::string done = req.get_param_value("fait");
+    const std::string project = server::project_name(owned->data);
+    std::string notice;
+    if (done == "transferee") {
+      const auto applicant = store_.find_user(r.user_id);
+      notice = "Votre demande d’habilitation « " + project + " » a bien été transférée à l’utilisateur " +
+               (applicant ? applicant->email : std::string("choisi")) + ".";
+    } else if (done == "transfert-recu" && r.user_id == caller.user->id) {
+      notice = "La demande d’habilitation « " + project + " » a bien été transférée sur votre compte.";
+    }
+    data.set("has_notice", !notice.empty());
+    data.set("notice", notice);
+    // The organisation's actions on the request, as the policy says.
+    const auto actor = app::actor_of(*caller.user, store_);
+    auto view = app::view_of(r, *catalog, store_);
+    const bool applicant = r.user_id == caller.user->id;
+    auto with_transfer = view;
+    with_transfer.features.transfer = true;  // off: "Transférer" leads to the manual-transfer page
+    const bool can_transfer =
+        domain::can(actor, applicant ? domain::Action::TransferToColleague : domain::Action::TakeOver, with_transfer) ==
+        domain::Verdict::Allowed;
+    const bool can_archive = applicant && domain::can(actor, domain::Action::Archive, view) == domain::Verdict::Allowed;
+    data.set("can_transfer", can_transfer);
+    data.set("can_archive", can_archive);
+    data.set("has_actions", can_transfer || can_archive);
+    data.set("id", std::to_string(r.id));
+  }
   data.set("has_submitted", r.submitted_at.has_value());
   data.set("submitted", r.submitted_at ? date_text(*r.submitted_at) : std::string());
   {
@@ -435,6 +505,8 @@ static pages::PageShell wizard_shell(const catalog::Catalog& catalog, const App:
   view.csrf_token = csrf;
   view.version = owned.request.version;
   if (index > 0) view.previous_url = pages::step_url(owned.request.id, form.pages[index - 1].key);
+  // An update edits one page at a time from its summary (LIFECYCLE.md §2.3).
+  if (owned.request.reopening()) view.update_summary_url = pages::summary_url(owned.request.id);
   view.notice = state.notice;
   pages::PageShell page;
   page.title = "Demande n°" + std::to_string(owned.request.id) + " – " + form.display_name;
@@ -473,8 +545,10 @@ void App::save_step(const httplib::Request& req, httplib::Response& res) {
   const auto version = check_draft_post(*owned, pairs, res, caller);
   if (!version) return;
   const auto& page = form.pages[*index];
-  const std::string next = *index + 1 < form.pages.size() ? pages::step_url(owned->request.id, form.pages[*index + 1].key)
-                                                          : pages::summary_url(owned->request.id);
+  // An update comes back to its summary after each page; a draft goes on to the next page.
+  const std::string next = *index + 1 < form.pages.size() && !owned->request.reopening()
+                               ? pages::step_url(owned->request.id, form.pages[*index + 1].key)
+                               : pages::summary_url(owned->request.id);
   if (page.read_only) return http::redirect(res, next);
 
   const auto fields = pages::page_fields(*form.definition, page);
@@ -527,8 +601,54 @@ void App::save_step(const httplib::Request& req, httplib::Response& res) {
             wizard_shell(*catalog, *owned, *index, state, caller.csrf_token), caller);
 }
 
+namespace {
+
+// What the summary adds for an update of a habilitation (LIFECYCLE.md §2.3)
+// or offers on a plain draft ("Supprimer", §2.6), as the policy says.
+struct SummaryExtras {
+  bool update = false;
+  bool unchanged = false;  // the data equals the habilitation's: nothing to send yet
+  bool changes_requested = false;
+  std::string reason;       // the instructor's, when changes were requested
+  std::string cancel_url;   // "Annuler ma demande de modification"
+  std::string archive_url;  // "Supprimer"
+  std::string error;        // why the last "Envoyer" was refused
+};
+
+SummaryExtras summary_extras(storage::Store& store, const catalog::Catalog& catalog, const App::OwnedRequest& owned,
+                             const storage::User& user) {
+  SummaryExtras x;
+  const auto& r = owned.request;
+  const auto actor = app::actor_of(user, store);
+  const auto view = app::view_of(r, catalog, store);
+  x.update = r.reopening();
+  if (x.update) {
+    if (const auto h = app::habilitation_to_restore(store, r.id)) {
+      x.unchanged = nlohmann::json::parse(h->data_json, nullptr, false) == owned.data;
+    }
+    if (domain::can(actor, domain::Action::CancelReopening, view) == domain::Verdict::Allowed) {
+      x.cancel_url = pages::request_url(r.id) + "/annuler-mise-a-jour";
+    }
+    if (r.state == storage::RequestState::ChangesRequested) {
+      x.changes_requested = true;
+      for (const auto& e : store.events_of(r.id)) {
+        if (e.name == "request_changes") {
+          x.reason = e.reason.value_or("");
+          break;
+        }
+      }
+    }
+  } else if (domain::can(actor, domain::Action::Archive, view) == domain::Verdict::Allowed) {
+    x.archive_url = pages::request_url(r.id) + "/supprimer";
+  }
+  return x;
+}
+
+}  // namespace
+
 static pages::PageShell summary_shell(const catalog::Catalog& catalog, const App::OwnedRequest& owned,
-                                      std::vector<formc::rt::Error> errors, const std::string& csrf) {
+                                      std::vector<formc::rt::Error> errors, const std::string& csrf,
+                                      const SummaryExtras& extras) {
   pages::SummaryView view;
   view.catalog = &catalog;
   view.form = owned.form;
@@ -539,10 +659,24 @@ static pages::PageShell summary_shell(const catalog::Catalog& catalog, const App
   view.action = pages::request_url(owned.request.id) + "/soumettre";
   view.csrf_token = csrf;
   view.version = owned.request.version;
+  view.update = extras.update;
+  view.unchanged = extras.unchanged;
+  view.cancel_update_url = extras.cancel_url;
+  view.archive_url = extras.archive_url;
   pages::PageShell page;
-  page.title = "Résumé de la demande n°" + std::to_string(owned.request.id);
+  page.title = extras.update ? "Demande de mise à jour des informations – demande n°" + std::to_string(owned.request.id)
+                             : "Résumé de la demande n°" + std::to_string(owned.request.id);
+  page.heading_in_body = extras.update;
   web::Data data;
   data.set("form_name", owned.form->display_name);
+  data.set("update", extras.update);
+  data.set("id", std::to_string(owned.request.id));
+  data.set("siret", owned.request.organization_siret);
+  web::set_badge(data, owned.request.state);
+  data.set("changes_requested", extras.changes_requested);
+  data.set("reason", extras.reason);
+  data.set("has_error", !extras.error.empty());
+  data.set("error", extras.error);
   data.set("summary_trusted_html", web::trusted_html(pages::summary_body(view)));
   page.body_html = stage_banner_html(catalog, owned.request.definition_id, &owned.request) + web::render("request_summary", data);
   page.scripts = pages::form_scripts(*owned.form);
@@ -566,7 +700,10 @@ void App::show_summary(const httplib::Request& req, httplib::Response& res) {
     const bool checkbox = std::any_of(checkboxes.begin(), checkboxes.end(), [&](const auto& f) { return f.name == e.field; });
     if (!checkbox) missing.push_back(std::move(e));
   }
-  send_page(res, 200, summary_shell(*catalog, *owned, std::move(missing), caller.csrf_token), caller);
+  send_page(res, 200,
+            summary_shell(*catalog, *owned, std::move(missing), caller.csrf_token,
+                          summary_extras(store_, *catalog, *owned, *caller.user)),
+            caller);
 }
 
 void App::submit_request(const httplib::Request& req, httplib::Response& res) {
@@ -590,12 +727,22 @@ void App::submit_request(const httplib::Request& req, httplib::Response& res) {
   }
   owned->data = std::move(posted.data);
   auto errors = catalog->validate(*owned->form, owned->data, formc::rt::Context::submit());
+  auto extras = summary_extras(store_, *catalog, *owned, *caller.user);
   if (!errors.empty()) {
-    return send_page(res, 422, summary_shell(*catalog, *owned, std::move(errors), caller.csrf_token), caller);
+    if (extras.update) extras.error = "Corrigez les erreurs signalées, puis envoyez de nouveau votre demande de modification.";
+    return send_page(res, 422, summary_shell(*catalog, *owned, std::move(errors), caller.csrf_token, extras), caller);
   }
+  const bool update = owned->request.reopening();
   const auto outcome = submission_.submit(app::actor_of(*caller.user, store_), owned->request.id, *version, owned->data);
   switch (outcome.kind) {
-    case app::Outcome::Kind::Ok: return http::redirect(res, pages::request_url(owned->request.id) + "?envoyee=1");
+    case app::Outcome::Kind::Ok:
+      // An update goes back to the dashboard with DataPass's notice; a first submission to its page.
+      if (update) return http::redirect(res, "/demandes?fait=mise-a-jour-soumise&demande=" + std::to_string(owned->request.id));
+      return http::redirect(res, pages::request_url(owned->request.id) + "?envoyee=1");
+    case app::Outcome::Kind::Invalid:
+      // Nothing changed since the habilitation: the summary says so (422), as the API does.
+      extras.error = outcome.message;
+      return send_page(res, 422, summary_shell(*catalog, *owned, {}, caller.csrf_token, extras), caller);
     case app::Outcome::Kind::NotFound:
       return send_error_page(res, 404, "Demande introuvable", "Cette demande n’existe pas ou ne vous est pas accessible.", caller);
     case app::Outcome::Kind::Forbidden: return send_error_page(res, 403, "Action non autorisée", outcome.message, caller);

@@ -55,9 +55,21 @@ std::string event_verb(const HistoryEntry& entry) {
   if (n == "request_changes") return "a demandé des modifications";
   if (n == "archive") return "a supprimé la demande";
   if (n == "revoke") return "a révoqué l’habilitation";
-  if (n == "reopen") return "a mis à jour la demande";
-  if (n == "cancel_reopening") return "a annulé la mise à jour";
-  if (n == "transfer") return "a transféré la demande";
+  // LIFECYCLE.md §2.3: "a réouvert l'habilitation", "a annulé la réouverture de l'habilitation".
+  if (n == "reopen") return "a réouvert l’habilitation";
+  if (n == "cancel_reopening") {
+    return entry.reason ? "a annulé la réouverture de l’habilitation pour la raison suivante :"
+                        : "a annulé la réouverture de l’habilitation";
+  }
+  if (n == "transfer") {
+    // §2.4: "X a transféré la demande à <Nom> (<email>)"; the store keeps the new applicant as a change.
+    if (entry.changes) {
+      for (const auto& c : *entry.changes) {
+        if (c.label == "Demandeur" && !c.to.empty()) return "a transféré la demande à " + c.to;
+      }
+    }
+    return "a transféré la demande";
+  }
   // Stages (LIFECYCLE.md §2.10).
   if (n == "start_next_stage") return "a démarré la demande d’habilitation en production";
   if (n == "cancel_next_stage") return "a annulé la demande d’habilitation en production";
