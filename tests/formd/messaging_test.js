@@ -562,7 +562,9 @@ describe("formd messaging (issue 10, LIFECYCLE.md §2.7)", () => {
     // Two instructor messages: the applicant sees 2 on the card and on the request.
     await ok(await post(p.instructor, r.id, { body: "Un" }), "m1", 201);
     await ok(await post(p.instructor, r.id, { body: "Deux" }), "m2", 201);
-    assert.match(pageText(card((await p.applicant.get("/demandes")).text)), /2 nouveaux messages/);
+    const withCount = card((await p.applicant.get("/demandes")).text);
+    assert.match(pageText(withCount), /2 nouveaux messages/);
+    assert.ok(linkHrefs(withCount).includes(`/demandes/${r.id}/messagerie`), "the count links to the conversation");
     page = await p.applicant.get(`/demandes/${r.id}`);
     assert.match(page.text, /data-formd-unread="2"/);
     assert.match(pageText(page.text), /Messagerie 2 \(2 nouveaux messages\)/);
@@ -575,7 +577,9 @@ describe("formd messaging (issue 10, LIFECYCLE.md §2.7)", () => {
 
     // One applicant message: "1 nouveau message" in the list, "Messagerie 1" on the instruction page.
     await ok(await post(p.applicant, r.id, { body: "Réponse" }), "a1", 201);
-    assert.match(pageText(row((await p.instructor.get("/instruction/demandes")).text)), /1 nouveau message/);
+    const listed = row((await p.instructor.get("/instruction/demandes")).text);
+    assert.match(pageText(listed), /1 nouveau message/);
+    assert.ok(linkHrefs(listed).includes(`/instruction/demandes/${r.id}/messagerie`), "the count links to the conversation");
     assert.match(pageText(row((await p.reporter.get("/instruction/demandes")).text)), /1 nouveau message/);
     page = await p.instructor.get(`/instruction/demandes/${r.id}`);
     assert.ok(linkHrefs(page.text).includes(`/instruction/demandes/${r.id}/messagerie`));
@@ -586,6 +590,26 @@ describe("formd messaging (issue 10, LIFECYCLE.md §2.7)", () => {
     assert.equal((await p.instructor.get(`/instruction/demandes/${r.id}/messagerie`)).status, 200);
     assert.ok(!row((await p.instructor2.get("/instruction/demandes")).text).includes("nouveau message"));
     assert.ok(!(await p.instructor2.get(`/instruction/demandes/${r.id}`)).text.includes("data-formd-unread"));
+  });
+
+  test("pages: the habilitation card of 'Les habilitations délivrées' shows the applicant's unread messages, linking to the habilitation's Messagerie", async () => {
+    const p = await cast();
+    const r = await submitted(p.applicant);
+    const h = (await ok(await p.instructor.api("POST", `/api/v1/requests/${r.id}/approve`, {}), "approve")).habilitation.id;
+    const cardOf = (html) => {
+      const at = html.indexOf(`data-formd-habilitation="${h}"`);
+      assert.ok(at >= 0, "the habilitation's card");
+      const next = html.indexOf("data-formd-habilitation=", at + 1);
+      return html.slice(at, next < 0 ? html.length : next);
+    };
+    assert.ok(!cardOf((await p.applicant.get("/demandes?onglet=habilitations")).text).includes("nouveau message"));
+    await ok(await post(p.instructor, r.id, { body: "Pensez à renouveler votre certificat." }), "i1", 201);
+    const card = cardOf((await p.applicant.get("/demandes?onglet=habilitations")).text);
+    assert.match(pageText(card), /1 nouveau message/);
+    assert.ok(linkHrefs(card).includes(`/habilitations/${h}/messagerie`));
+    assert.ok(!cardOf((await p.colleague.get("/demandes?onglet=habilitations")).text).includes("nouveau message"), "not the colleague's");
+    assert.equal((await p.applicant.get(`/habilitations/${h}/messagerie`)).status, 200);
+    assert.ok(!cardOf((await p.applicant.get("/demandes?onglet=habilitations")).text).includes("nouveau message"), "read: gone");
   });
 
   test("history: 'Le demandeur X a envoyé un message' and 'L’instructeur Y a envoyé un message' on the request and instruction pages", async () => {

@@ -76,11 +76,12 @@ void App::set_messaging_link(web::Data& data, const storage::Request& request, c
   data.set("unread_messages_text", unread_text(count));
 }
 
-void App::set_unread_badge(web::Data& item, std::int64_t count) {
+void App::set_unread_badge(web::Data& item, std::int64_t count, const std::string& href) {
   item.set("has_unread_messages", count > 0);
   if (count > 0) {
     item.set("unread_messages", std::to_string(count));
     item.set("unread_messages_text", unread_text(count));
+    item.set("unread_href", href);
   }
 }
 
