@@ -150,6 +150,14 @@ void App::show_habilitation(const httplib::Request& req, httplib::Response& res,
   const std::string base = "/habilitations/" + hid;
   add_tab("", "Habilitation", base);
   add_tab("historique", "Historique", base + "/historique");
+  // Messagerie (§2.7) when the policy lets the caller read the conversation (app_messages.cc).
+  web::Data messaging;
+  set_messaging_link(messaging, request, caller, base + "/messagerie");
+  if (messaging.get("has_messaging")->is_true()) {
+    const auto* unread = messaging.get("unread_messages");
+    const bool has_unread = messaging.get("has_unread_messages")->is_true();
+    add_tab("messagerie", has_unread && unread ? "Messagerie " + unread->string_value() : "Messagerie", base + "/messagerie");
+  }
   add_tab("habilitations", "Toutes les habilitations", base + "/habilitations");
   data.set("tabs", tabs);
   data.set("tab_habilitation", tab.empty());

@@ -126,7 +126,7 @@ async function instructionWalk({ base, dataDir, newContext, shot, watch }) {
     assert.ok(text.toLowerCase().includes(shown.toLowerCase()), `the request page shows "${shown}"`);
   }
   const menu = I.getByRole("navigation", { name: "Instruire la demande" });
-  assert.deepEqual((await menu.getByRole("link").allTextContents()).map(squash), ["Valider", "Refuser", "Demander des modifications"]);
+  assert.deepEqual((await menu.getByRole("link").allTextContents()).map(squash), ["Valider", "Refuser", "Demander des modifications", "Transférer"]);
   assert.deepEqual((await historyOf(I)).map((e) => e.name), ["submit", "create"]);
   await shot("instruction-request-submitted", I);
 
@@ -268,4 +268,8 @@ async function instructionWalk({ base, dataDir, newContext, shot, watch }) {
   for (const c of [aContext, iContext, mContext]) await c.close();
 }
 
-module.exports = { instructionWalk };
+module.exports = {
+  instructionWalk,
+  // The steps other walks share (lifecycle_walk.js).
+  clickAndLoad, expectPath, squash, mainText, historyOf, logIn, submitThroughApi, requestState, expectSuccessNotice,
+};
