@@ -624,6 +624,23 @@ describe("formd messaging (issue 10, LIFECYCLE.md §2.7)", () => {
     }
   });
 
+  test("pages: a draft's wizard and summary link to its Messagerie, with the applicant's count", async () => {
+    const p = await cast();
+    const d = await draft(p.applicant);
+    const wizard = await p.applicant.get(`/demandes/${d.id}`);
+    assert.equal(wizard.status, 303, "a draft opens in its wizard");
+    for (const url of [wizard.headers.get("location"), `/demandes/${d.id}/resume`]) {
+      const page = await p.applicant.get(url);
+      assert.equal(page.status, 200, `${url}: ${page.text}`);
+      assert.ok(linkHrefs(page.text).includes(`/demandes/${d.id}/messagerie`), `${url} links to the conversation`);
+      assert.ok(!page.text.includes("data-formd-unread"), `${url}: nothing unread`);
+    }
+    await ok(await post(p.instructor, d.id, { body: "Une précision avant l’envoi ?" }), "instructor on a draft", 201);
+    const summary = await p.applicant.get(`/demandes/${d.id}/resume`);
+    assert.match(summary.text, /data-formd-unread="1"/);
+    assert.match(pageText(summary.text), /Messagerie 1 \(1 nouveau message\)/);
+  });
+
   test("pages with messaging off: no link to a conversation, the pages answer 403", async () => {
     const p = await cast(silent);
     const r = await submitted(p.applicant);
@@ -631,6 +648,8 @@ describe("formd messaging (issue 10, LIFECYCLE.md §2.7)", () => {
     assert.equal(page.status, 200);
     assert.ok(!page.text.includes("/messagerie"), "no link to the conversation");
     assert.ok(!(await p.instructor.get(`/instruction/demandes/${r.id}`)).text.includes("/messagerie"));
+    const d = await draft(p.applicant);
+    assert.ok(!(await p.applicant.get(`/demandes/${d.id}/resume`)).text.includes("/messagerie"), "no link on a draft's summary");
     assert.equal((await p.applicant.get(`/demandes/${r.id}/messagerie`)).status, 403);
     assert.equal((await p.instructor.get(`/instruction/demandes/${r.id}/messagerie`)).status, 403);
     await refused(silent, p.reporter, r.id, 403, () => postForm(p.applicant, `/demandes/${r.id}/messagerie`, [["body", "x"]]),

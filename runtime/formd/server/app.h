@@ -241,6 +241,10 @@ class App {
   // and unread_messages_text ("1 nouveau message") for the caller's side
   // (the applicant's counter, or the instructors').
   void set_messaging_link(web::Data& data, const storage::Request& request, const Caller& caller, const std::string& href);
+  // `page` with templates/messages_link.mustache at the top of its body:
+  // the applicant's wizard and summary pages of a draft (LIFECYCLE.md §2.7:
+  // messaging works in every state), whose templates are formc's pages.
+  pages::PageShell with_messaging_link(pages::PageShell page, const storage::Request& request, const Caller& caller);
   // A list item's badge (dashboard card, instruction list row), a link to
   // the conversation at `href`: has_unread_messages, unread_messages(_text), unread_href.
   static void set_unread_badge(web::Data& item, std::int64_t count, const std::string& href);

@@ -76,6 +76,13 @@ void App::set_messaging_link(web::Data& data, const storage::Request& request, c
   data.set("unread_messages_text", unread_text(count));
 }
 
+pages::PageShell App::with_messaging_link(pages::PageShell page, const storage::Request& request, const Caller& caller) {
+  web::Data link;
+  set_messaging_link(link, request, caller, "/demandes/" + std::to_string(request.id) + "/messagerie");
+  page.body_html = web::render("messages_link", link) + page.body_html;
+  return page;
+}
+
 void App::set_unread_badge(web::Data& item, std::int64_t count, const std::string& href) {
   item.set("has_unread_messages", count > 0);
   if (count > 0) {

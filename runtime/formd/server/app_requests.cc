@@ -527,7 +527,9 @@ void App::show_step(const httplib::Request& req, httplib::Response& res) {
   }
   const auto index = page_index(*owned->form, req.matches[2].str());
   if (!index) return send_error_page(res, 404, "Étape introuvable", "Cette étape n’existe pas pour ce formulaire.", caller);
-  send_page(res, 200, wizard_shell(*catalog, *owned, *index, StepRender{}, caller.csrf_token), caller);
+  send_page(res, 200,
+            with_messaging_link(wizard_shell(*catalog, *owned, *index, StepRender{}, caller.csrf_token), owned->request, caller),
+            caller);
 }
 
 void App::save_step(const httplib::Request& req, httplib::Response& res) {
@@ -701,8 +703,9 @@ void App::show_summary(const httplib::Request& req, httplib::Response& res) {
     if (!checkbox) missing.push_back(std::move(e));
   }
   send_page(res, 200,
-            summary_shell(*catalog, *owned, std::move(missing), caller.csrf_token,
-                          summary_extras(store_, *catalog, *owned, *caller.user)),
+            with_messaging_link(summary_shell(*catalog, *owned, std::move(missing), caller.csrf_token,
+                                              summary_extras(store_, *catalog, *owned, *caller.user)),
+                                owned->request, caller),
             caller);
 }
 
