@@ -139,15 +139,15 @@ describe("formd HTTP", () => {
 
   // 1. API: forms, schemas, validation --------------------------------------
 
-  it("GET /healthz reports the compiled validators and the 3 PSC forms", async () => {
+  it("GET /healthz reports the compiled validators and the forms of definitions/ (PSC's 3, API FICOBA's 2)", async () => {
     const c = new Client(server.url);
     const res = await c.get("/healthz");
     assert.equal(res.status, 200);
     assert.match(res.headers.get("content-type"), /^application\/json/);
     assert.equal(res.json.status, "ok");
     assert.equal(res.json.validator, "compiled");
-    assert.equal(res.json.forms, 3);
-    assert.equal(res.json.definitions, 1);
+    assert.equal(res.json.forms, 5);
+    assert.equal(res.json.definitions, 3);
     assert.equal(res.json.reload_error, null);
   });
 
@@ -156,9 +156,11 @@ describe("formd HTTP", () => {
     const res = await c.get("/api/v1/forms");
     assert.equal(res.status, 200);
     assert.ok(Array.isArray(res.json));
-    assert.deepEqual(res.json.map((f) => f.uid).sort(), [...ALL_FORMS].sort());
+    // definitions/ also holds API FICOBA's two stages (stages_test.js).
+    assert.deepEqual(res.json.filter((f) => f.definition === "api_pro_sante_connect").map((f) => f.uid).sort(), [...ALL_FORMS].sort());
+    assert.deepEqual(res.json.filter((f) => f.definition !== "api_pro_sante_connect").map((f) => f.uid).sort(),
+      ["api-ficoba-production", "api-ficoba-sandbox"]);
     for (const f of res.json) {
-      assert.equal(f.definition, "api_pro_sante_connect");
       assert.equal(typeof f.name, "string");
       assert.ok(f.name.length > 0);
       assert.match(f.definition_hash, /^[0-9a-f]{64}$/);
@@ -189,7 +191,9 @@ describe("formd HTTP", () => {
 
   it("POST /validate: a complete document is valid in every context of every form", async () => {
     const c = new Client(server.url);
-    const forms = (await c.get("/api/v1/forms")).json;
+    // validDocument() is a PSC request: the PSC forms.
+    const forms = (await c.get("/api/v1/forms")).json.filter((f) => f.definition === "api_pro_sante_connect");
+    assert.equal(forms.length, ALL_FORMS.length);
     for (const f of forms) {
       const contexts = ["draft", "submit", ...f.steps.map((s) => "step:" + s.key)];
       for (const ctx of contexts) {
