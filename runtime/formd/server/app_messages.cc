@@ -8,6 +8,8 @@
 // side's unread counter. Every text is escaped by the templates
 // (messages.mustache, messages_tab.mustache, messages_link.mustache).
 #include <charconv>
+#include <map>
+#include <string>
 
 #include "app/messaging.h"
 #include "formc/runtime/strings.h"
