@@ -420,6 +420,32 @@ describe("formd stages sandbox → production (issue 10, LIFECYCLE.md §2.10)", 
     await refused(p.admin, v.id, 409, () => cancel(p.applicant, v.id), /pas une demande de production/, "cancel a refused one");
   });
 
+  // ---- Concurrency --------------------------------------------------------------------
+
+  test("races: two starts of one request make one production request; an instructor's cancellation racing an approval leaves one consistent outcome", async () => {
+    const p = await cast();
+    const v = await validatedSandbox(p);
+    const starts = await Promise.all([start(p.applicant, v.id), start(p.applicant, v.id)]);
+    assert.deepEqual(starts.map((r) => r.status).sort(), [200, 409], starts.map((r) => r.text).join(" | "));
+    assert.equal((await events(p.applicant, v.id)).filter((e) => e === "start_next_stage").length, 1);
+    const started = await get(p.applicant, v.id);
+    assert.equal(started.version, v.request.version + 1);
+
+    await sentProduction(p, v.id);
+    const [approved, cancelled] = await Promise.all([approve(p.instructor, v.id), cancel(p.instructor, v.id)]);
+    assert.deepEqual([approved.status, cancelled.status].sort(), [200, 409], `${approved.text} | ${cancelled.text}`);
+    const after = await get(p.instructor, v.id);
+    assert.equal(after.state, "validated");
+    if (approved.status === 200) {
+      assert.equal(after.stage, "production");
+      assert.deepEqual(after.habilitations.map((h) => [h.state, h.stage]), [["active", "sandbox"], ["active", "production"]]);
+    } else {
+      assert.equal(after.stage, "sandbox");
+      assert.deepEqual(after.data, v.sandbox.data);
+      assert.deepEqual(after.habilitations.map((h) => [h.state, h.stage]), [["active", "sandbox"]]);
+    }
+  });
+
   // ---- Pages --------------------------------------------------------------------------
 
   test("pages: badges, the dashboard card, the habilitation page's button, the introduction page and its POST, cancellation by the applicant", async () => {
@@ -541,6 +567,10 @@ describe("formd stages sandbox → production (issue 10, LIFECYCLE.md §2.10)", 
     assert.doesNotMatch(sandboxHabilitation, /obsolète/);
     const productionHabilitation = pageText(await page(p.applicant, `/habilitations/${approved.habilitation.id}`));
     assert.match(productionHabilitation, /Production/);
+    // "Toutes les habilitations": both, with their stage.
+    const all = pageText(await page(p.instructor, `/habilitations/${approved.habilitation.id}/habilitations`));
+    assert.match(all, new RegExp(`Habilitation API FICOBA \\(Bac à sable\\) validée par ${p.instructor.email.replace(/[.]/g, "\\.")} le [0-9/]+ Active Bac à sable`));
+    assert.match(all, new RegExp(`Habilitation API FICOBA validée par ${p.instructor.email.replace(/[.]/g, "\\.")} le [0-9/]+ Active Production`));
     // The history says what happened, in DataPass's words.
     const history = pageText(await page(p.instructor, `/instruction/demandes/${v.id}`));
     assert.match(history, /a démarré la demande d'habilitation en production/);

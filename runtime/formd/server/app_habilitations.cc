@@ -185,6 +185,7 @@ void App::show_habilitation(const httplib::Request& req, httplib::Response& res,
       item.set("current", other.id == h.id);
       item.set("consult_label", reader && !member ? "Consulter l’habilitation" : "Consulter");
       web::set_badge(item, other.state);
+      set_stage_badge(item, *catalog, other.definition_id);  // "Bac à sable" / "Production" (LIFECYCLE.md §2.2)
       items.push_back(item);
     }
     data.set("all", items);
