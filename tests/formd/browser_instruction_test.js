@@ -12,21 +12,10 @@
 // (skipped) when /usr/bin/chromium is absent. Run alone (RUN_SERIAL).
 "use strict";
 
-const fs = require("node:fs");
-const { runWalk, CHROMIUM } = require("./browser/run_walk");
+const { runWalkTest } = require("./browser/run_walk");
 
-if (!fs.existsSync(CHROMIUM)) {
-  console.log("SKIPPED: chromium not installed");
-  process.exit(77);
-}
-if (!process.env.FORMD || !fs.existsSync(process.env.FORMD)) {
-  console.log("SKIPPED: FORMD is not set or missing");
-  process.exit(77);
-}
-
-const { instructionWalk } = require("./browser/instruction_walk");
-
-runWalk({ artifactsName: "instruction", walk: instructionWalk, label: "instruction walk" }).then((code) => process.exit(code), (err) => {
-  console.error(err);
-  process.exit(1);
+runWalkTest({
+  artifactsName: "instruction",
+  loadWalk: () => require("./browser/instruction_walk").instructionWalk,
+  label: "instruction walk",
 });

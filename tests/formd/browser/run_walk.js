@@ -6,8 +6,9 @@
 // references, markup checks, no console error). Walk assertions stop the
 // walk at once; page problems are collected and listed at the end.
 //
-// Returns the exit code (0 pass, 1 fail). The caller checks that chromium
-// and FORMD exist (exit 77 otherwise).
+// runWalk() returns the exit code (0 pass, 1 fail); runWalkTest() is the
+// whole test file: skipped (exit 77) without chromium or FORMD, else the
+// walk's exit code.
 "use strict";
 
 const assert = require("node:assert/strict");
@@ -15,7 +16,6 @@ const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 
-const { chromium } = require("playwright-core");
 const { startFormd } = require("../harness");
 const { Auditor } = require("./audit");
 
@@ -30,6 +30,7 @@ async function runWalk({ artifactsName, walk, label, deadlineMs = 170000, server
   const DEADLINE_MS = deadlineMs;
   fs.rmSync(ARTIFACTS, { recursive: true, force: true });
   fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const { chromium } = require("playwright-core");
   const server = await startFormd(serverOptions);
   let browser;
   let audit;
@@ -116,4 +117,21 @@ async function cleanup(browser, server) {
 }
 
 
-module.exports = { runWalk, CHROMIUM };
+// A browser test file in one call: `loadWalk()` requires the walk module
+// (after the skip checks, so a machine without chromium skips cleanly).
+function runWalkTest({ loadWalk, ...options }) {
+  if (!fs.existsSync(CHROMIUM)) {
+    console.log("SKIPPED: chromium not installed");
+    process.exit(77);
+  }
+  if (!process.env.FORMD || !fs.existsSync(process.env.FORMD)) {
+    console.log("SKIPPED: FORMD is not set or missing");
+    process.exit(77);
+  }
+  runWalk({ ...options, walk: loadWalk() }).then((code) => process.exit(code), (err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
+
+module.exports = { runWalk, runWalkTest, CHROMIUM };
