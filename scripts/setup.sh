@@ -10,9 +10,11 @@ DEBIAN_PACKAGES=(
   libyaml-cpp-dev antlr4 libantlr4-runtime-dev default-jre-headless
   libfmt-dev catch2 nlohmann-json3-dev libcli11-dev libcpp-httplib-dev
   libsqlite3-dev sqlite3 libpq-dev
+  libmagic-dev  # formd documents: the content type of an upload read from its bytes
   libssl-dev
   libkainjow-mustache-dev  # formd pages and emails: templates that escape {{x}} by default
   libcurl4-openssl-dev python3-aiosmtpd  # formd emails: libcurl (SMTP client), aiosmtpd (the SMTP server its tests run)
+  libcjose-dev libjansson-dev  # formd ProConnect login: JWS verification (cjose needs jansson's pkg-config file)
   clang libclang-rt-14-dev
   nodejs npm
   hyperfine
