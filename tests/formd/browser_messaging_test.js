@@ -8,23 +8,10 @@
 // (skipped) when /usr/bin/chromium is absent. Run alone (RUN_SERIAL).
 "use strict";
 
-const fs = require("node:fs");
-const { runWalk, CHROMIUM } = require("./browser/run_walk");
+const { runWalkTest } = require("./browser/run_walk");
 
-if (!fs.existsSync(CHROMIUM)) {
-  console.log("SKIPPED: chromium not installed");
-  process.exit(77);
-}
-if (!process.env.FORMD || !fs.existsSync(process.env.FORMD)) {
-  console.log("SKIPPED: FORMD is not set or missing");
-  process.exit(77);
-}
-
-const { messagingWalk } = require("./browser/messaging_walk");
-
-runWalk({ artifactsName: "messaging", walk: messagingWalk, label: "messaging walk" }).then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  });
+runWalkTest({
+  artifactsName: "messaging",
+  loadWalk: () => require("./browser/messaging_walk").messagingWalk,
+  label: "messaging walk",
+});
