@@ -537,6 +537,10 @@ describe("formd stages sandbox → production (issue 10, LIFECYCLE.md §2.10)", 
     await sentProduction(p, v.id);
     const instruction = await page(p.instructor, `/instruction/demandes/${v.id}`);
     assert.match(pageText(instruction), /Production/);
+    // The instructors' list shows the stage too.
+    const list = await page(p.instructor, `/instruction/demandes?q=${v.id}`);
+    const row = list.slice(list.indexOf(`data-formd-request="${v.id}"`), list.indexOf("</tr>", list.indexOf(`data-formd-request="${v.id}"`)));
+    assert.ok(row.includes('data-formd-stage="production"'), row);
     assert.match(pageText(instruction), /Annuler la demande de production/);
     assert.ok(linkHrefs(instruction).includes(`/instruction/demandes/${v.id}/annuler-production`));
     // A reporter reads, never cancels.

@@ -192,6 +192,7 @@ void App::instruction_list(const httplib::Request& req, httplib::Response& res, 
     row.set("applicant", applicants[r.user_id]);
     row.set("updated", web::date_text(r.updated_at));
     web::set_badge(row, r.state);
+    set_stage_badge(row, *catalog, r.definition_id);  // "Bac à sable" / "Production" (LIFECYCLE.md §2.10)
     set_unread_badge(row, unread.count(r.id) ? unread.at(r.id).instructor : 0,
                      "/instruction/demandes/" + std::to_string(r.id) + "/messagerie");
     row.set("update", r.reopening());
