@@ -1,6 +1,7 @@
-// Browser test of the stages sandbox → production (issue 10 point 6, LIFECYCLE.md §2.10): the walk of
-// browser/stages_walk.js in a real Chromium, an applicant and an
-// instructor in two browser contexts, on API FICOBA (definitions/).
+// Browser test of the stages sandbox → production (issue 10 point 6,
+// LIFECYCLE.md §2.10): the walk of browser/stages_walk.js in a real
+// Chromium, an applicant and an instructor in two browser contexts, on API
+// FICOBA (definitions/).
 //
 // On every new page state: a full-page screenshot
 // (FORMD_ARTIFACTS/stages/NN-name.png, the kept artefacts), axe with
@@ -12,122 +13,10 @@
 // (skipped) when /usr/bin/chromium is absent. Run alone (RUN_SERIAL).
 "use strict";
 
-const assert = require("node:assert/strict");
-const fs = require("node:fs");
-const os = require("node:os");
-const path = require("node:path");
+const { runWalkTest } = require("./browser/run_walk");
 
-const CHROMIUM = "/usr/bin/chromium";
-if (!fs.existsSync(CHROMIUM)) {
-  console.log("SKIPPED: chromium not installed");
-  process.exit(77);
-}
-if (!process.env.FORMD || !fs.existsSync(process.env.FORMD)) {
-  console.log("SKIPPED: FORMD is not set or missing");
-  process.exit(77);
-}
-
-const { chromium } = require("playwright-core");
-const { startFormd } = require("./harness");
-const { Auditor } = require("./browser/audit");
-const { stagesWalk } = require("./browser/stages_walk");
-
-const ARTIFACTS = path.join(process.env.FORMD_ARTIFACTS || path.join(os.tmpdir(), "formd-artifacts"), "stages");
-const DEADLINE_MS = 170000;
-
-function pad(n) {
-  return String(n).padStart(2, "0");
-}
-
-async function main() {
-  fs.rmSync(ARTIFACTS, { recursive: true, force: true });
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  const server = await startFormd();
-  let browser;
-  let audit;
-  const pages = [];
-  const started = Date.now();
-  const watchdog = setTimeout(async () => {
-    console.error(`FAIL: the browser test took more than ${DEADLINE_MS / 1000} s (last step: ${audit ? audit.current : "launch"})`);
-    setTimeout(() => process.exit(1), 5000).unref();
-    await cleanup(browser, server).catch(() => {});
-    process.exit(1);
-  }, DEADLINE_MS);
-  watchdog.unref();
-
-  let n = 0;
-  try {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
-    const newContext = async () => {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "fr-FR" });
-      context.setDefaultTimeout(10000);
-      context.on("page", (p) => pages.push(p));
-      return context;
-    };
-
-    // ---- Negative control: the checks catch a page known to be wrong --------
-    const controlContext = await newContext();
-    const control = await controlContext.newPage();
-    audit = new Auditor(control, ARTIFACTS);
-    await control.setContent('<!doctype html><html lang="fr"><head><title>Contrôle</title></head><body><main>' +
-      '<h1>Contrôle</h1><input id="probe" aria-describedby="probe-absent"><a href="#">Nulle part</a></main></body></html>');
-    const probe = await audit.probe();
-    assert.ok(probe.axe.includes("label"), `axe should flag an input without label: ${probe.axe}`);
-    assert.ok(probe.ids.some((p) => p.includes('"probe-absent"')), `the id check should flag a broken aria-describedby: ${probe.ids}`);
-    assert.ok(probe.markup.some((p) => p.includes("goes nowhere")), `the markup check should flag href="#": ${probe.markup}`);
-    await controlContext.close();
-
-    await stagesWalk({
-      base: server.url,
-      dataDir: server.dataDir,
-      newContext,
-      shot: (name, page) => audit.step(`${pad(++n)}-${name}`, page),
-      watch: (page) => audit.watch(page),
-    });
-  } catch (err) {
-    if (audit) audit.report("walk", err && err.stack ? err.stack : String(err));
-    else console.error(err);
-    for (const [i, page] of pages.entries()) {
-      try {
-        if (page.isClosed()) continue;
-        const file = path.join(ARTIFACTS, `failure-${i}.png`);
-        await page.screenshot({ path: file, fullPage: true });
-        console.error(`failure: page ${i} at ${page.url()} (screenshot: ${file})`);
-      } catch (_) { /* the browser is gone */ }
-    }
-    if (!audit) {
-      await cleanup(browser, server);
-      return 1;
-    }
-  }
-  await cleanup(browser, server);
-
-  console.log(`\n${audit.screenshots.length} screenshots in ${ARTIFACTS}:`);
-  for (const s of audit.screenshots) console.log("  " + path.basename(s));
-  console.log(`(${((Date.now() - started) / 1000).toFixed(1)} s)`);
-  if (audit.problems.length === 0) {
-    console.log("PASS: stages walk complete; no axe violation, no broken id reference, no console error");
-    return 0;
-  }
-  const groups = audit.grouped();
-  console.log(`\nFAIL: ${groups.length} problem(s):`);
-  for (const g of groups) console.log(`  ${g.kind}: ${g.text}\n      at ${g.steps.join(", ")}`);
-  if (audit.problems.some((p) => p.kind === "walk")) console.log("\nformd log:\n" + server.log());
-  return 1;
-}
-
-async function cleanup(browser, server) {
-  try { if (browser) await browser.close(); } catch (_) { /* already closed */ }
-  await server.stop();
-  server.removeData();
-}
-
-main().then((code) => process.exit(code), (err) => {
-  console.error(err);
-  process.exit(1);
+runWalkTest({
+  artifactsName: "stages",
+  loadWalk: () => require("./browser/stages_walk").stagesWalk,
+  label: "stages walk",
 });
