@@ -15,6 +15,7 @@
 
 #include "catalog/catalog_source.h"
 #include "cli/roles_command.h"
+#include "documents/gc_command.h"
 #include "formc_registry.h"
 #include "http/strict_server.h"
 #include "notify/address.h"
@@ -158,7 +159,20 @@ int main(int argc, char** argv) {
     verb->add_option("email", roles_command.email, "Adresse électronique de l’utilisateur")->required();
     verb->add_option("role", roles_command.role, "Rôle, par exemple ans:api_pro_sante_connect:instructor")->required();
   }
+  formd::cli::GcCommand gc_command;
+  auto* gc = cli.add_subcommand("gc", "Supprime les fichiers de documents qu’aucune demande ni habilitation ne référence");
+  gc->add_option("--data", gc_command.data_dir, "Répertoire de données de formd")->capture_default_str();
+  gc->add_option("--min-age", gc_command.min_age_seconds,
+                 "Âge minimal, en secondes, d’un fichier pour être supprimé (un envoi en cours est épargné)")
+      ->capture_default_str()
+      ->check(CLI::Range(0L, 365L * 24 * 3600));
+  std::size_t max_upload_bytes = 64u << 20;
+  cli.add_option("--max-upload-bytes", max_upload_bytes,
+                 "Taille maximale du corps d’un envoi de documents, en octets (chaque champ a aussi sa propre limite)")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 40));
   CLI11_PARSE(cli, argc, argv);
+  if (*gc) return formd::cli::run_gc_command(gc_command, std::cout, std::cerr);
   if (*roles) {
     roles_command.verb = *grant ? formd::cli::RolesVerb::Grant
                          : *revoke ? formd::cli::RolesVerb::Revoke
@@ -196,6 +210,8 @@ int main(int argc, char** argv) {
   options.assets_dir = assets;
   options.session_ttl_seconds = session_ttl;
   options.dev_login = dev_login;
+  options.documents_dir = (std::filesystem::path(data_dir) / "documents").string();
+  options.max_upload_bytes = max_upload_bytes;
   options.public_url = public_url.empty() ? "http://localhost:" + std::to_string(port) : public_url;
   std::unique_ptr<formd::App> app_holder;
   try {

@@ -129,6 +129,7 @@ Outcome Instruction::apply(const domain::Actor& actor, std::int64_t request_id, 
     if (const auto restored = habilitation_to_restore(store_, request->id)) {
       change.data_json = restored->data_json;
       change.habilitation_id = restored->id;
+      change.restore_documents_from = restored->id;  // its files too (issue 12)
     }
   }
   // Committed with the change, or not at all; the outbox worker sends them.

@@ -146,6 +146,7 @@ Outcome Lifecycle::reopen(const domain::Actor& actor, std::int64_t habilitation_
     change.switch_form = storage::StateChange::FormSwitch{habilitation->form_uid, habilitation->definition_id,
                                                           hash.empty() ? habilitation->definition_hash : hash};
     change.data_json = habilitation->data_json;
+    change.restore_documents_from = habilitation->id;  // its files come with its data (issue 12)
   }
   return commit(change);
 }
@@ -190,6 +191,7 @@ Outcome Lifecycle::cancel_reopening(const domain::Actor& actor, std::int64_t req
   if (const auto restored = habilitation_to_restore(store_, request->id)) {
     change.data_json = restored->data_json;
     change.habilitation_id = restored->id;
+    change.restore_documents_from = restored->id;  // the removed files come back (issue 12)
   }
   return commit(change);
 }

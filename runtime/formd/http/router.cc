@@ -25,7 +25,8 @@ bool announces_body(const httplib::Request& req) {
 
 }  // namespace
 
-Router::Router(StrictServer& server, std::size_t body_limit) : server_(server), body_limit_(body_limit) {
+Router::Router(StrictServer& server, std::size_t body_limit)
+    : server_(server), body_limit_(body_limit), payload_limit_(body_limit) {
   server_.set_payload_max_length(body_limit);  // a backstop: routes read bodies themselves
   server_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) { return check(req, res); });
 }
@@ -46,6 +47,20 @@ void Router::put(const std::string& pattern, Handler handler, std::size_t body_l
 }
 void Router::del(const std::string& pattern, Handler handler, std::size_t body_limit) {
   add_body_route("DELETE", pattern, std::move(handler), body_limit);
+}
+
+void Router::post_stream(const std::string& pattern, StreamHandler handler, std::size_t body_limit) {
+  routes_.push_back({"POST", std::regex(pattern)});
+  if (body_limit > payload_limit_) {
+    payload_limit_ = body_limit;
+    server_.set_payload_max_length(payload_limit_);
+  }
+  server_.Post(pattern, httplib::Server::HandlerWithContentReader(
+                            [handler = std::move(handler)](const httplib::Request& req, httplib::Response& res,
+                                                           const httplib::ContentReader& reader) {
+                              handler(req, res, reader);
+                              malloc_trim(0);  // as after any large body
+                            }));
 }
 
 void Router::mount(const std::string& prefix) { mounts_.push_back(prefix); }

@@ -45,6 +45,11 @@ class Router {
   void patch(const std::string& pattern, Handler handler, std::size_t body_limit = 0);
   void put(const std::string& pattern, Handler handler, std::size_t body_limit = 0);
   void del(const std::string& pattern, Handler handler, std::size_t body_limit = 0);
+  // Uploads (issue 12): a POST whose handler reads its own body from the
+  // ContentReader (http/multipart.h), streamed, under `body_limit`; the
+  // server's backstop payload limit rises to it.
+  using StreamHandler = std::function<void(const httplib::Request&, httplib::Response&, const httplib::ContentReader&)>;
+  void post_stream(const std::string& pattern, StreamHandler handler, std::size_t body_limit);
   // GET/HEAD requests under `prefix` are served by one of the server's mount
   // points (httplib's file handler), which the router must let through.
   void mount(const std::string& prefix);
@@ -62,6 +67,7 @@ class Router {
 
   StrictServer& server_;
   std::size_t body_limit_;
+  std::size_t payload_limit_;  // the server's backstop: the largest route limit
   std::vector<Route> routes_;
   std::vector<std::string> mounts_;
 };

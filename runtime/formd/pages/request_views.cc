@@ -155,6 +155,7 @@ std::string wizard_page_body(const WizardPageView& view) {
     if (view.checked && !slots.errors.count(f->name)) slots.valid_fields.push_back(f->name);
   }
   slots.hidden = form_hidden(*view.catalog, form, *view.data);
+  slots.documents_html = view.documents_html;
   std::string blocks;
   for (const auto& block : page.blocks) {
     blocks += render::fill_slots(fragment_or_empty(view.catalog->step_fragment(form, block)), slots);
@@ -174,6 +175,10 @@ std::string wizard_page_body(const WizardPageView& view) {
   data.set("previous_url", view.previous_url);
   data.set("update", !view.update_summary_url.empty());
   data.set("summary_url", view.update_summary_url);
+  // A page with a document field posts multipart/form-data (its files streamed, issue 12).
+  data.set("multipart", std::any_of(fields.begin(), fields.end(), [](const formc::model::Field* f) {
+             return f->type == formc::model::FieldType::Document;
+           }));
   return web::render("wizard_page", data);
 }
 
@@ -206,6 +211,7 @@ std::string summary_body(const SummaryView& view) {
   render::SlotContext slots;
   slots.definition = &def;
   slots.values = view.data;
+  slots.documents_html = view.documents_html;
   const auto hidden = form_hidden(*view.catalog, form, *view.data);
   const bool editable = view.editable;
   slots.hidden = [hidden, editable](std::string_view kind, std::string_view name) {

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -75,6 +76,9 @@ struct WizardPageView {
   // modifications" and "Retour à la synthèse" (this URL) instead of the
   // wizard's buttons.
   std::string update_summary_url;
+  // Documents (issue 12): a field's stored files as trusted HTML (see
+  // render::SlotContext::documents_html); unset: names only.
+  std::function<std::string(std::string_view)> documents_html;
 };
 [[nodiscard]] std::string wizard_page_body(const WizardPageView& view);
 
@@ -95,6 +99,7 @@ struct SummaryView {
   bool unchanged = false;
   std::string cancel_update_url;
   std::string archive_url;  // "Supprimer" for the applicant's own draft; "" : not offered
+  std::function<std::string(std::string_view)> documents_html;  // documents with links (issue 12); unset: names
 };
 [[nodiscard]] std::string summary_body(const SummaryView& view);
 

@@ -287,6 +287,9 @@ void fill_display(std::string& out, const SlotContext& ctx, const std::string& n
     case FieldType::Multiselect:
       return append_labels(out, item_texts(*v), [&](const std::string& s) { return option_label(*f, s); });
     case FieldType::Document:
+      if (ctx.documents_html) {
+        if (const std::string html = ctx.documents_html(name); !html.empty()) return void(out += html);
+      }
       if (!append_list(out, "<ul>", document_names(*v))) out += kBlank;
       return;
     case FieldType::Textarea:
@@ -394,7 +397,8 @@ void fill_token(std::string& out, const Token& t, const SlotContext& ctx, std::s
     fill_messages(out, ctx, a[0]);
   } else if (k == "documents") {
     expect_args(t, 1, offset);
-    fill_documents(out, field_value(ctx, a[0]));
+    if (ctx.documents_html) out += ctx.documents_html(a[0]);
+    else fill_documents(out, field_value(ctx, a[0]));
   } else if (k == "display") {
     expect_args(t, 1, offset);
     fill_display(out, ctx, a[0]);

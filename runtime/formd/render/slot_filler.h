@@ -47,6 +47,10 @@ struct SlotContext {
   std::map<std::string, std::string> labels;
   // {{hidden:kind:name}}; unset: never hidden.
   std::function<bool(std::string_view kind, std::string_view name)> hidden;
+  // Documents (issue 12): the stored files of a document field as trusted
+  // HTML (names escaped, sizes, download links), for {{documents:F}} and
+  // {{display:F}}; unset or "": the names in the data, as text.
+  std::function<std::string(std::string_view field)> documents_html;
   // {{step_url:block}}; unset: "#".
   std::function<std::string(std::string_view block)> step_url;
 };

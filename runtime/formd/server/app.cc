@@ -1,5 +1,6 @@
 #include "server/app.h"
 
+#include <algorithm>
 #include <cctype>
 #include <filesystem>
 #include <iostream>
@@ -236,7 +237,12 @@ bool App::install(http::StrictServer& server) {
   router.get("/demandes", page(&App::my_requests));
   router.get(R"(/demandes/(\d{1,18}))", page(&App::show_request));
   router.get(R"(/demandes/(\d{1,18})/etapes/([a-z0-9_]+))", page(&App::show_step));
-  router.post(R"(/demandes/(\d{1,18})/etapes/([a-z0-9_]+))", page(&App::save_step));
+  // Streamed: a step with a document field posts multipart/form-data (app_documents.cc).
+  router.post_stream(R"(/demandes/(\d{1,18})/etapes/([a-z0-9_]+))",
+                     [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+                       save_step_stream(req, res, reader);
+                     },
+                     std::max(options_.max_upload_bytes, options_.max_body_bytes));
   router.get(R"(/demandes/(\d{1,18})/resume)", page(&App::show_summary));
   router.post(R"(/demandes/(\d{1,18})/soumettre)", page(&App::submit_request));
   router.get("/instruction", [](const httplib::Request&, httplib::Response& res) { http::redirect(res, "/instruction/demandes"); });
@@ -260,6 +266,7 @@ bool App::install(http::StrictServer& server) {
   router.get(R"(/preview/([A-Za-z0-9_-]+))", page(&App::preview));
   router.get(R"(/static/((?:formc|formd)/[A-Za-z0-9_./-]+))", page(&App::generated_static));
   install_api(router);
+  install_documents(router);
   install_messaging(router);
   install_stage_pages(router);
   return true;

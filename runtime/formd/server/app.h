@@ -44,6 +44,8 @@
 #include "app/stages.h"
 #include "app/submission.h"
 #include "catalog/catalog_source.h"
+#include "documents/blob_store.h"
+#include "documents/uploads.h"
 #include "http/router.h"
 #include "http/strict_server.h"
 #include "pages/layout.h"
@@ -64,6 +66,10 @@ struct AppOptions {
   // Where users reach formd, without a trailing "/" (e.g.
   // "https://datapass.example.fr"): the links in the emails point there.
   std::string public_url = "http://localhost:8080";
+  // Documents (issue 12): where their bytes are stored (<data>/documents;
+  // "": uploads answer 503), and the largest upload body (--max-upload-bytes).
+  std::string documents_dir;
+  std::size_t max_upload_bytes = 64u << 20;
 };
 
 // The most validation errors one answer lists (the JSON API says how many
@@ -100,6 +106,7 @@ class App {
     storage::Request request;
     const catalog::FormEntry* form = nullptr;
     nlohmann::json data;
+    std::vector<storage::Document> documents;  // its current files (issue 12)
   };
 
  private:
@@ -166,6 +173,29 @@ class App {
   void show_request(const httplib::Request& req, httplib::Response& res);
   void show_step(const httplib::Request& req, httplib::Response& res);
   void save_step(const httplib::Request& req, httplib::Response& res);
+  // Documents (app_documents.cc, issue 12): upload, removal and download
+  // routes; the step form as multipart; the rows and entries written together.
+  struct StepFiles {
+    std::vector<documents::ReceivedFile> received;
+  };
+  struct StepDocuments {
+    std::vector<storage::NewDocument> add;
+    std::vector<std::int64_t> remove;
+    std::vector<formc::rt::Error> errors;  // refused files, at their field
+  };
+  void install_documents(http::Router& router);
+  // The document fields of the form that `posted` (a JSON API data object)
+  // names: errors, since entries come only with uploaded bytes.
+  static std::vector<formc::rt::Error> document_keys_refused(const catalog::FormEntry& form, const nlohmann::json& posted);
+  void save_step_stream(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader);
+  // save_step once the body is read: `pairs` posted, `files` (multipart only) received.
+  void save_step_posted(const httplib::Request& req, httplib::Response& res, const Caller& caller,
+                        const std::vector<std::pair<std::string, std::string>>& pairs, StepFiles* files);
+  StepDocuments step_documents(const OwnedRequest& owned, const std::vector<const formc::model::Field*>& fields,
+                               const std::vector<std::pair<std::string, std::string>>& pairs, StepFiles* files);
+  storage::DocumentWriteResult write_request_documents(const storage::Request& request, nlohmann::json data,
+                                                       std::vector<storage::NewDocument> add,
+                                                       std::vector<std::int64_t> remove, std::int64_t actor);
   void show_summary(const httplib::Request& req, httplib::Response& res);
   void submit_request(const httplib::Request& req, httplib::Response& res);
   // Instruction space and habilitations (app_instruction.cc)
@@ -291,6 +321,7 @@ class App {
   app::Messaging messaging_{store_, catalogs_, options_.public_url};
   // Stages sandbox → production (LIFECYCLE.md §2.10): API and pages.
   app::Stages stages_{store_, catalogs_};
+  std::unique_ptr<documents::BlobStore> blobs_;  // null without options_.documents_dir
   std::unique_ptr<http::Router> router_;
   std::string login_form_key_;  // signs the login form's CSRF tokens (a server secret)
 };

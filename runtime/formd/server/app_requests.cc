@@ -122,7 +122,8 @@ std::optional<App::OwnedRequest> App::load_owned(std::string_view id_text, httpl
   }
   nlohmann::json data = nlohmann::json::parse(request->data_json, nullptr, false);
   if (!data.is_object()) data = nlohmann::json::object();
-  return OwnedRequest{std::move(*request), form, std::move(data)};
+  auto documents = store_.documents_of(request->id);
+  return OwnedRequest{std::move(*request), form, std::move(data), std::move(documents)};
 }
 
 domain::Verdict App::may(domain::Action action, const storage::Request& request, const Caller& caller) {
@@ -470,6 +471,7 @@ void App::show_request(const httplib::Request& req, httplib::Response& res) {
   view.data = &owned->data;
   view.request_id = r.id;
   view.editable = false;
+  view.documents_html = [&owned](std::string_view field) { return documents::list_html(owned->documents, field, false); };
   data.set("summary_trusted_html", web::trusted_html(pages::summary_body(view)));
   set_messaging_link(data, r, caller, "/demandes/" + std::to_string(r.id) + "/messagerie");  // messages_link.mustache
   set_request_history(data, r, *catalog);  // templates/history.mustache
@@ -508,6 +510,7 @@ static pages::PageShell wizard_shell(const catalog::Catalog& catalog, const App:
   // An update edits one page at a time from its summary (LIFECYCLE.md §2.3).
   if (owned.request.reopening()) view.update_summary_url = pages::summary_url(owned.request.id);
   view.notice = state.notice;
+  view.documents_html = [&owned](std::string_view field) { return documents::list_html(owned.documents, field, true); };
   pages::PageShell page;
   page.title = "Demande n°" + std::to_string(owned.request.id) + " – " + form.display_name;
   page.body_html = stage_banner_html(catalog, owned.request.definition_id, &owned.request) + pages::wizard_page_body(view);
@@ -535,7 +538,11 @@ void App::show_step(const httplib::Request& req, httplib::Response& res) {
 void App::save_step(const httplib::Request& req, httplib::Response& res) {
   Caller caller = identify(req);
   if (!http::is_form_post(req)) return send_error_page(res, 415, "Requête refusée", "Type de contenu non accepté.", caller);
-  const auto pairs = http::form_pairs(req);
+  save_step_posted(req, res, caller, http::form_pairs(req), nullptr);
+}
+
+void App::save_step_posted(const httplib::Request& req, httplib::Response& res, const Caller& caller,
+                           const std::vector<std::pair<std::string, std::string>>& pairs, StepFiles* files) {
   if (!check_form_csrf(req, res, caller, http::form_value(pairs, "_csrf"))) return;
   if (!caller.logged_in()) return http::redirect(res, "/connexion");
   const auto catalog = catalogs_.current();
@@ -577,8 +584,24 @@ void App::save_step(const httplib::Request& req, httplib::Response& res) {
     state.notice = pages::WizardNotice::NotSaved;
     return send_page(res, 422, wizard_shell(*catalog, *owned, *index, state, caller.csrf_token), caller);
   }
-  const auto written = store_.update_draft(owned->request.id, caller.user->organization_siret, *version, posted.data.dump(),
-                                            caller.user->id);
+  // Documents (issue 12): files and removals are written with the step; a
+  // refused file is an error at its field and the rest is saved.
+  StepDocuments step_files = step_documents(*owned, fields, pairs, files);
+  storage::WriteResult written;
+  if (step_files.add.empty() && step_files.remove.empty()) {
+    written = store_.update_draft(owned->request.id, caller.user->organization_siret, *version, posted.data.dump(),
+                                  caller.user->id);
+  } else {
+    storage::Request based_on = owned->request;
+    based_on.version = *version;
+    auto with_files = write_request_documents(based_on, posted.data, std::move(step_files.add), std::move(step_files.remove),
+                                              caller.user->id);
+    written = {with_files.outcome, std::move(with_files.request)};
+    if (written.outcome == storage::WriteOutcome::Ok) {
+      posted.data = server::parse_object(written.request->data_json);
+      owned->documents = store_.documents_of(owned->request.id);
+    }
+  }
   if (written.outcome == storage::WriteOutcome::NotFound) {
     return send_error_page(res, 404, "Demande introuvable", "Cette demande n’existe pas ou ne vous est pas accessible.", caller);
   }
@@ -594,6 +617,7 @@ void App::save_step(const httplib::Request& req, httplib::Response& res) {
   owned->data = std::move(posted.data);
 
   state.errors = only_fields(catalog->validate(form, owned->data, context), fields);
+  state.errors.insert(state.errors.begin(), step_files.errors.begin(), step_files.errors.end());
   const bool draft_only = http::form_value(pairs, "_action") == "draft";
   if (state.errors.empty() && !draft_only) return http::redirect(res, next);
   if (draft_only) {
@@ -665,6 +689,7 @@ static pages::PageShell summary_shell(const catalog::Catalog& catalog, const App
   view.unchanged = extras.unchanged;
   view.cancel_update_url = extras.cancel_url;
   view.archive_url = extras.archive_url;
+  view.documents_html = [&owned](std::string_view field) { return documents::list_html(owned.documents, field, false); };
   pages::PageShell page;
   page.title = extras.update ? "Demande de mise à jour des informations – demande n°" + std::to_string(owned.request.id)
                              : "Résumé de la demande n°" + std::to_string(owned.request.id);

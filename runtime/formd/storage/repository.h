@@ -246,6 +246,11 @@ struct StateChange {
   // update reopens or whose data comes back, the one revoked. An issued
   // habilitation takes its place.
   std::optional<std::int64_t> habilitation_id;
+  // Documents (issue 12): the request's current documents become copies of
+  // this habilitation's (an update cancelled or refused brings its files
+  // back with its data). Unset: they stay. An issued habilitation always
+  // takes a copy of the request's current documents.
+  std::optional<std::int64_t> restore_documents_from;
   std::vector<OutboxMessage> outbox;
 };
 
@@ -392,13 +397,74 @@ class MessageRepository {
   virtual std::map<std::int64_t, UnreadMessages> unread_messages(const std::vector<std::int64_t>& request_ids) = 0;
 };
 
+// ---- Documents (issue 12) --------------------------------------------------
+
+// What the database knows of one file; its bytes are in the content-addressed
+// store (documents/blob_store.h) under `sha256`.
+struct Document {
+  std::int64_t id = 0;
+  std::int64_t request_id = 0;
+  std::optional<std::int64_t> habilitation_id;  // set: part of that habilitation's snapshot
+  std::string field;
+  std::string name;          // sanitised by the caller (documents/file_name.h)
+  std::string content_type;  // as the bytes say (libmagic)
+  std::int64_t size = 0;
+  std::string sha256;  // 64 lower-case hex digits
+  std::optional<std::int64_t> uploaded_by;
+  std::int64_t created_at = 0;
+};
+
+struct NewDocument {
+  std::string field, name, content_type, sha256;
+  std::int64_t size = 0;
+};
+
+// One change of a draft's documents, with its data: one transaction, the
+// `update` event naming `actor_user_id`, version + 1; or nothing.
+struct DocumentWrite {
+  std::int64_t request_id = 0;
+  std::string organization_siret;  // NotFound for another organisation's request
+  std::int64_t expected_version = 0;
+  // The request's data after the change: the caller rewrote the entries of
+  // the fields it touched from documents_of() (the version check makes that
+  // read safe).
+  std::string data_json;
+  std::vector<NewDocument> add;
+  // Current documents of this request to remove (NotFound if one is not).
+  std::vector<std::int64_t> remove;
+  std::optional<std::int64_t> actor_user_id;
+};
+
+struct DocumentWriteResult {
+  WriteOutcome outcome = WriteOutcome::Ok;
+  std::optional<Request> request;  // after (Ok), or as it is (Stale, WrongState)
+  std::vector<Document> added;     // in `add` order (Ok)
+};
+
+class DocumentRepository {
+ public:
+  virtual ~DocumentRepository() = default;
+  // Draft or changes_requested only (WrongState otherwise); Stale when the
+  // version moved. Nothing is written unless Ok.
+  virtual DocumentWriteResult write_documents(const DocumentWrite& write) = 0;
+  // Any document, current or of a habilitation (the caller asks the policy).
+  virtual std::optional<Document> find_document(std::int64_t id) = 0;
+  // The request's current documents, by field then id.
+  virtual std::vector<Document> documents_of(std::int64_t request_id) = 0;
+  // A habilitation's snapshot, by field then id.
+  virtual std::vector<Document> documents_of_habilitation(std::int64_t habilitation_id) = 0;
+  // Every SHA-256 some row names (what `formd gc` keeps).
+  virtual std::vector<std::string> referenced_blobs() = 0;
+};
+
 // One store implements all three (one database, one transaction scope).
 class Store : public UserRepository,
               public SessionRepository,
               public RequestRepository,
               public RoleRepository,
               public InstructionRepository,
-              public MessageRepository {
+              public MessageRepository,
+              public DocumentRepository {
  public:
   // The schema version after migrations (for /healthz).
   [[nodiscard]] virtual int schema_version() = 0;

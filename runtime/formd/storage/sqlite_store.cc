@@ -548,6 +548,24 @@ StateChangeResult SqliteStore::change_state(const StateChange& change) {
                     written->user_id, written->organization_siret, now);
     issued = returned_row<Habilitation>(insert, read_habilitation);
     if (!issued) throw StorageError("issuing a habilitation returned no row");
+    // Documents (issue 12): the habilitation keeps the files it was approved with.
+    Statement snapshot(db_,
+                       "INSERT INTO documents (request_id, habilitation_id, field, name, content_type, size, sha256,"
+                       " uploaded_by, created_at) SELECT request_id, ?, field, name, content_type, size, sha256,"
+                       " uploaded_by, created_at FROM documents WHERE request_id = ? AND habilitation_id IS NULL ORDER BY id",
+                       purpose);
+    snapshot.bind_all(issued->id, change.request_id).run();
+  }
+  if (change.restore_documents_from) {
+    // An update cancelled or refused: the files come back with the data.
+    Statement drop(db_, "DELETE FROM documents WHERE request_id = ? AND habilitation_id IS NULL", purpose);
+    drop.bind_all(change.request_id).run();
+    Statement restore(db_,
+                      "INSERT INTO documents (request_id, habilitation_id, field, name, content_type, size, sha256,"
+                      " uploaded_by, created_at) SELECT ?, NULL, field, name, content_type, size, sha256, uploaded_by,"
+                      " created_at FROM documents WHERE habilitation_id = ? ORDER BY id",
+                      purpose);
+    restore.bind_all(change.request_id, *change.restore_documents_from).run();
   }
   {
     Statement event(db_,
@@ -923,6 +941,124 @@ std::map<std::int64_t, UnreadMessages> SqliteStore::unread_messages(const std::v
     for (std::size_t i = start; i < end; ++i) query.bind(++index, request_ids[i]);
     while (query.step()) out[query.int64(0)] = UnreadMessages{query.int64(1), query.int64(2)};
   }
+  return out;
+}
+
+}  // namespace formd::storage
+
+// ---- Documents (issue 12) ------------------------------------------------------
+
+namespace formd::storage {
+
+namespace {
+
+constexpr const char* kDocumentColumns =
+    "id, request_id, habilitation_id, field, name, content_type, size, sha256, uploaded_by, created_at";
+
+Document read_document(const Statement& row) {
+  Document d;
+  d.id = row.int64(0);
+  d.request_id = row.int64(1);
+  d.habilitation_id = row.optional_int64(2);
+  d.field = row.text(3);
+  d.name = row.text(4);
+  d.content_type = row.text(5);
+  d.size = row.int64(6);
+  d.sha256 = row.text(7);
+  d.uploaded_by = row.optional_int64(8);
+  d.created_at = row.int64(9);
+  return d;
+}
+
+}  // namespace
+
+// One BEGIN IMMEDIATE transaction: the request's checks, the removals (each
+// must be a current document of it), the additions, the data and version,
+// the `update` event; any failure rolls everything back.
+DocumentWriteResult SqliteStore::write_documents(const DocumentWrite& write) {
+  static const std::string update_sql =
+      "UPDATE authorization_requests SET data = ?1, version = version + 1, updated_at = ?2"
+      " WHERE id = ?3 AND version = ?4 AND state IN ('draft', 'changes_requested') RETURNING " +
+      std::string(kRequestColumns);
+  static const std::string insert_sql =
+      "INSERT INTO documents (request_id, habilitation_id, field, name, content_type, size, sha256, uploaded_by,"
+      " created_at) VALUES (?, NULL, ?, ?, ?, ?, ?, ?, ?) RETURNING " +
+      std::string(kDocumentColumns);
+  const char* purpose = "writing the documents of a request";
+  const std::int64_t now = clock_->now();
+  std::lock_guard lock(mutex_);
+  sqlite::Transaction transaction(db_, purpose);
+  std::optional<Request> current = select_request(write.request_id, write.organization_siret);
+  if (!current) return {WriteOutcome::NotFound, std::nullopt, {}};
+  if (current->state != RequestState::Draft && current->state != RequestState::ChangesRequested) {
+    return {WriteOutcome::WrongState, std::move(current), {}};
+  }
+  if (current->version != write.expected_version) return {WriteOutcome::Stale, std::move(current), {}};
+  for (const std::int64_t id : write.remove) {
+    Statement drop(db_, "DELETE FROM documents WHERE id = ? AND request_id = ? AND habilitation_id IS NULL RETURNING id",
+                   purpose);
+    drop.bind_all(id, write.request_id);
+    const bool found = drop.step();
+    drop.run();
+    if (!found) return {WriteOutcome::NotFound, std::move(current), {}};  // rolled back
+  }
+  std::vector<Document> added;
+  for (const auto& doc : write.add) {
+    Statement insert(db_, insert_sql, purpose);
+    insert.bind_all(write.request_id, doc.field, doc.name, doc.content_type, doc.size, doc.sha256, write.actor_user_id,
+                    now);
+    auto row = returned_row<Document>(insert, read_document);
+    if (!row) throw StorageError("storing a document returned no row");
+    added.push_back(std::move(*row));
+  }
+  std::optional<Request> written;
+  {
+    Statement update(db_, update_sql, purpose);
+    update.bind_all(write.data_json, now, write.request_id, write.expected_version);
+    written = returned_row<Request>(update, read_request);
+  }
+  if (!written) return {WriteOutcome::Stale, std::move(current), {}};
+  insert_event(db_, write.request_id, "update", write.actor_user_id, now);
+  transaction.commit();
+  return {WriteOutcome::Ok, std::move(written), std::move(added)};
+}
+
+std::optional<Document> SqliteStore::find_document(std::int64_t id) {
+  static const std::string sql = "SELECT " + std::string(kDocumentColumns) + " FROM documents WHERE id = ?";
+  std::lock_guard lock(mutex_);
+  Statement query(db_, sql, "reading a document");
+  query.bind_all(id);
+  if (!query.step()) return std::nullopt;
+  return read_document(query);
+}
+
+std::vector<Document> SqliteStore::documents_of(std::int64_t request_id) {
+  static const std::string sql = "SELECT " + std::string(kDocumentColumns) +
+                                 " FROM documents WHERE request_id = ? AND habilitation_id IS NULL ORDER BY field, id";
+  std::lock_guard lock(mutex_);
+  Statement query(db_, sql, "listing the documents of a request");
+  query.bind_all(request_id);
+  std::vector<Document> out;
+  while (query.step()) out.push_back(read_document(query));
+  return out;
+}
+
+std::vector<Document> SqliteStore::documents_of_habilitation(std::int64_t habilitation_id) {
+  static const std::string sql = "SELECT " + std::string(kDocumentColumns) +
+                                 " FROM documents WHERE habilitation_id = ? ORDER BY field, id";
+  std::lock_guard lock(mutex_);
+  Statement query(db_, sql, "listing the documents of a habilitation");
+  query.bind_all(habilitation_id);
+  std::vector<Document> out;
+  while (query.step()) out.push_back(read_document(query));
+  return out;
+}
+
+std::vector<std::string> SqliteStore::referenced_blobs() {
+  std::lock_guard lock(mutex_);
+  Statement query(db_, "SELECT DISTINCT sha256 FROM documents ORDER BY sha256", "listing referenced document files");
+  std::vector<std::string> out;
+  while (query.step()) out.push_back(query.text(0));
   return out;
 }
 

@@ -84,6 +84,12 @@ class SqliteStore final : public Store {
   void mark_messages_read(std::int64_t request_id, MessageParty reader) override;
   std::map<std::int64_t, UnreadMessages> unread_messages(const std::vector<std::int64_t>& request_ids) override;
 
+  DocumentWriteResult write_documents(const DocumentWrite& write) override;
+  std::optional<Document> find_document(std::int64_t id) override;
+  std::vector<Document> documents_of(std::int64_t request_id) override;
+  std::vector<Document> documents_of_habilitation(std::int64_t habilitation_id) override;
+  std::vector<std::string> referenced_blobs() override;
+
   int schema_version() override;
 
  private:
