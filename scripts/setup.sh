@@ -11,7 +11,6 @@ DEBIAN_PACKAGES=(
   libfmt-dev catch2 nlohmann-json3-dev libcli11-dev libcpp-httplib-dev
   libsqlite3-dev sqlite3 libpq-dev
   libmagic-dev  # formd documents: the content type of an upload read from its bytes
-  libmagic-dev  # formd documents: the content type of an upload read from its bytes
   libssl-dev
   libkainjow-mustache-dev  # formd pages and emails: templates that escape {{x}} by default
   libcurl4-openssl-dev python3-aiosmtpd  # formd emails: libcurl (SMTP client), aiosmtpd (the SMTP server its tests run)
