@@ -45,9 +45,11 @@ class Checker {
   }
 
  private:
-  void html(const std::string& text, Span span, std::string_view what) {
+  // Each kind of text is checked against the allow-list it is rendered with
+  // (support/html.h), so the warning names only what DataPass would not show.
+  void html(const std::string& text, Span span, std::string_view what, support::HtmlContext context) {
     if (text.empty()) return;
-    const auto result = support::sanitize_html(text);
+    const auto result = support::sanitize_html(text, context);
     if (result.removed.empty()) return;
     diags_.report(DiagCode::HtmlNotAllowed, span,
                   fmt::format("{} contains HTML outside the allowlist, which will be removed: {}", what,
@@ -91,7 +93,7 @@ class Checker {
     if (def.support_email && !def.support_email->empty() && !is_valid_email(*def.support_email)) {
       diags_.report(DiagCode::MalformedEmail, def.span_of("support_email"), fmt::format("'support_email' {} is not an email address", support::quote(*def.support_email)));
     }
-    if (def.introduction) html(*def.introduction, def.span_of("introduction"), "the definition's introduction");
+    if (def.introduction) html(*def.introduction, def.span_of("introduction"), "the definition's introduction", support::HtmlContext::Introduction);
     for (const auto& s : def.scopes) {
       if (!s.link.empty()) url(s.link, s.value_spans.of("link"), "scope 'link'");
       if (s.deprecated_since && !is_valid_date(*s.deprecated_since)) {
@@ -100,8 +102,9 @@ class Checker {
       }
     }
     for (const auto& b : def.blocks) {
-      html(b.introduction, b.value_spans.of("introduction"), fmt::format("block '{}' introduction", b.name));
-      for (const auto& f : b.fields) html(f.hint, f.value_spans.of("hint"), fmt::format("the hint of '{}'", f.name));
+      html(b.introduction, b.value_spans.of("introduction"), fmt::format("block '{}' introduction", b.name),
+           support::HtmlContext::Introduction);
+      for (const auto& f : b.fields) html(f.hint, f.value_spans.of("hint"), fmt::format("the hint of '{}'", f.name), support::HtmlContext::Hint);
     }
     if (def.stage) {
       if (def.stage->next) check_stage_link(*def.stage->next, "stage.next");
@@ -141,7 +144,8 @@ class Checker {
 
   void check_form(const Form& form) {
     if (form.introduction) {
-      html(*form.introduction, form.span_of("introduction"), fmt::format("form '{}' introduction", form.uid));
+      html(*form.introduction, form.span_of("introduction"), fmt::format("form '{}' introduction", form.uid),
+           support::HtmlContext::Introduction);
       placeholders(*form.introduction, form.span_of("introduction"), fmt::format("form '{}' introduction", form.uid),
                    {"service_provider_name", "form_name"});
     }
@@ -331,11 +335,11 @@ class Checker {
         suggest_definition(model::Located{rule.definition_id, rule.span});
       }
       for (const auto& o : rule.options) {
-        html(o.body, o.value_spans.of("body"), fmt::format("the body for '{}'", o.type));
+        html(o.body, o.value_spans.of("body"), fmt::format("the body for '{}'", o.type), support::HtmlContext::EligibilityBody);
         if (o.cta) url(o.cta->url, o.value_spans.of("cta"), "'cta.url'");
       }
       for (const auto& o : rule.outcomes) {
-        html(o.body, o.value_spans.of("body"), "an outcome body");
+        html(o.body, o.value_spans.of("body"), "an outcome body", support::HtmlContext::EligibilityBody);
         if (o.cta) url(o.cta->url, o.value_spans.of("cta"), "'cta.url'");
       }
     }

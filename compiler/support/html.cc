@@ -4,11 +4,11 @@
 #include <array>
 #include <cctype>
 #include <set>
+#include <vector>
 
 namespace formc::support {
 namespace {
 
-constexpr std::array<std::string_view, 10> kAllowedTags = {"b", "i", "strong", "em", "p", "br", "ul", "ol", "li", "a"};
 constexpr std::array<std::string_view, 2> kDropContent = {"script", "style"};
 
 std::string lower(std::string_view s) {
@@ -17,7 +17,61 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-bool allowed(std::string_view tag) { return std::find(kAllowedTags.begin(), kAllowedTags.end(), tag) != kAllowedTags.end(); }
+// What one context keeps: its tags, the attributes any kept tag may carry,
+// and the attributes only <a> may carry (href is always checked apart).
+struct Policy {
+  std::vector<std::string_view> tags;
+  std::vector<std::string_view> global_attributes;
+  std::vector<std::string_view> link_attributes;
+};
+
+const Policy& policy(HtmlContext context) {
+  static const Policy hint{{"b", "i", "strong", "em", "p", "br", "ul", "ol", "li", "a"}, {}, {"href"}};
+  static const Policy introduction{{"b",  "i",  "strong", "em", "u",  "p",  "br", "ul", "ol",         "li", "a",
+                                    "div", "span", "h1",   "h2", "h3", "h4", "h5", "h6", "blockquote", "hr"},
+                                   {"class", "title"},
+                                   {"href", "target", "rel"}};
+  static const Policy eligibility{{"b", "i", "strong", "em", "p", "a", "br"}, {}, {"href", "target", "rel"}};
+  static const Policy card{{"strong", "em", "b", "i", "u", "br"}, {}, {}};
+  switch (context) {
+    case HtmlContext::Introduction: return introduction;
+    case HtmlContext::EligibilityBody: return eligibility;
+    case HtmlContext::CardDescription: return card;
+    case HtmlContext::Hint: break;
+  }
+  return hint;
+}
+
+bool contains(const std::vector<std::string_view>& list, std::string_view s) {
+  return std::find(list.begin(), list.end(), s) != list.end();
+}
+
+bool is_void(std::string_view tag) { return tag == "br" || tag == "hr"; }
+
+// Space-separated tokens of [A-Za-z0-9_-] (class names, rel values); other
+// tokens are dropped. Returns the kept tokens joined by one space.
+std::string keep_tokens(std::string_view value, bool& dropped) {
+  std::string out, token;
+  auto flush = [&] {
+    if (token.empty()) return;
+    const bool ok = std::all_of(token.begin(), token.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+    });
+    if (ok) {
+      if (!out.empty()) out += ' ';
+      out += token;
+    } else {
+      dropped = true;
+    }
+    token.clear();
+  };
+  for (char c : value) {
+    if (std::isspace(static_cast<unsigned char>(c))) flush();
+    else token += c;
+  }
+  flush();
+  return out;
+}
 
 bool safe_href(std::string_view href) {
   std::string h = lower(href);
@@ -52,6 +106,38 @@ bool is_entity_at(std::string_view s, std::size_t i) {
   const std::size_t start = j;
   while (j < s.size() && std::isalnum(static_cast<unsigned char>(s[j])) && j - start < 32) ++j;
   return j > start && j < s.size() && s[j] == ';';
+}
+
+// The rel keywords a link may carry; others are dropped.
+std::string link_types(std::string_view value, bool& dropped) {
+  static const std::vector<std::string_view> known = {"noopener", "noreferrer", "nofollow", "external"};
+  std::string out, token;
+  auto flush = [&] {
+    if (token.empty()) return;
+    if (contains(known, token)) {
+      if (!out.empty()) out += ' ';
+      out += token;
+    } else {
+      dropped = true;
+    }
+    token.clear();
+  };
+  for (char c : value) {
+    if (std::isspace(static_cast<unsigned char>(c))) flush();
+    else token += c;
+  }
+  flush();
+  return out;
+}
+
+// An attribute written as text (title): escaped, its entities kept.
+std::string escape_keeping_entities(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '&' && is_entity_at(s, i)) out += '&';
+    else out += escape_attribute(s.substr(i, 1));
+  }
+  return out;
 }
 
 struct Tag {
@@ -146,7 +232,14 @@ bool looks_like_html(std::string_view text) {
   return false;
 }
 
-SanitizedHtml sanitize_html(std::string_view s) {
+bool is_block_tag(std::string_view tag) {
+  static const std::vector<std::string_view> blocks = {"p",  "ul", "ol", "li", "div", "h1", "h2",
+                                                       "h3", "h4", "h5", "h6", "blockquote", "hr"};
+  return contains(blocks, tag);
+}
+
+SanitizedHtml sanitize_html(std::string_view s, HtmlContext context) {
+  const Policy& rules = policy(context);
   SanitizedHtml out;
   std::set<std::string> removed;
   std::string drop_until;  // closing tag name whose content is dropped
@@ -172,28 +265,59 @@ SanitizedHtml sanitize_html(std::string_view s) {
           if (!tag.closing) drop_until = tag.name;
           continue;
         }
-        if (!allowed(tag.name)) {
+        if (!contains(rules.tags, tag.name)) {
           removed.insert("<" + tag.name + ">");
           continue;
         }
         if (tag.closing) {
-          if (tag.name != "br") out.html += "</" + tag.name + ">";
+          if (!is_void(tag.name)) out.html += "</" + tag.name + ">";
           continue;
         }
         out.html += "<" + tag.name;
+        std::string link;  // href, target, rel: kept together, only when the href is
+        bool has_href = false, blank_target = false;
+        std::string rel;
         for (const auto& [name, value] : tag.attributes) {
-          if (tag.name == "a" && name == "href") {
+          const bool on_link = tag.name == "a" && contains(rules.link_attributes, name);
+          if (!on_link && !contains(rules.global_attributes, name)) {
+            removed.insert("attribute '" + name + "' of <" + tag.name + ">");
+            continue;
+          }
+          if (name == "href") {
             const std::string href = decode_basic_entities(value);
             if (safe_href(href)) {
-              out.html += " href=\"" + escape_attribute(href) + "\"";
+              link += " href=\"" + escape_attribute(href) + "\"";
+              has_href = true;
             } else {
               removed.insert("link that is not http, https or mailto");
             }
-            continue;
+          } else if (name == "target") {
+            const std::string target = lower(value);
+            if (target == "_blank" || target == "_self") {
+              link += " target=\"" + target + "\"";
+              blank_target = target == "_blank";
+            } else {
+              removed.insert("target other than _blank or _self");
+            }
+          } else if (name == "rel") {
+            bool dropped = false;
+            rel = link_types(lower(value), dropped);
+            if (dropped) removed.insert("rel value other than noopener, noreferrer, nofollow or external");
+          } else if (name == "class") {
+            bool dropped = false;
+            const std::string classes = keep_tokens(value, dropped);
+            if (dropped) removed.insert("class name with characters other than letters, digits, '-' and '_'");
+            if (!classes.empty()) out.html += " class=\"" + classes + "\"";
+          } else {  // title: text
+            out.html += " " + name + "=\"" + escape_keeping_entities(value) + "\"";
           }
-          removed.insert("attribute '" + name + "' of <" + tag.name + ">");
         }
-        out.html += tag.name == "br" ? " />" : ">";
+        // A page opened in a new tab must not reach back to ours (window.opener).
+        if (blank_target && (" " + rel + " ").find(" noopener ") == std::string::npos) rel += rel.empty() ? "noopener" : " noopener";
+        if (!rel.empty()) link += " rel=\"" + rel + "\"";
+        // target and rel mean nothing on an <a> without a (safe) href.
+        if (has_href) out.html += link;
+        out.html += is_void(tag.name) ? " />" : ">";
         continue;
       }
       if (drop_until.empty()) out.html += "&lt;";

@@ -297,6 +297,22 @@ if (flags.has("--xss")) {
   for (const t of tags(everything)) {
     if (FORBIDDEN_TAGS.has(t.name) && !t.closing) fail("xss", `<${t.name}> element in output`);
   }
+  // A structured introduction keeps its structure, classes and titles, and
+  // a link opened in a new tab gets rel="noopener".
+  const etapes = path.join(outDir, "html/forms/xss-form-etapes/introduction.html");
+  if (!fs.existsSync(etapes)) fail("xss", "no introduction for xss-form-etapes");
+  else {
+    const intro = fs.readFileSync(etapes, "utf8");
+    for (const kept of ['<div class="formc-intro-steps">', '<h3 class="formc-intro-steps__title" title="Les étapes">',
+                        '<div class="formc-intro-step"><span class="formc-intro-step__number">1</span>', "<blockquote>", "<hr>",
+                        '<a href="https://api.gouv.fr" target="_blank" rel="noopener">En savoir plus</a>',
+                        "<a>Vos données</a>"]) {
+      if (!intro.includes(kept)) fail("xss", `introduction lost ${JSON.stringify(kept)}`);
+    }
+    for (const gone of ["onclick", "style=", "<script", "<img", "javascript:", "onerror"]) {
+      if (intro.toLowerCase().includes(gone)) fail("xss", `introduction kept ${JSON.stringify(gone)}`);
+    }
+  }
   // The payloads did reach the output, as text.
   for (const seen of ["&lt;script&gt;alert(1)&lt;/script&gt;", "\"&gt;&lt;img src=x onerror=alert(1)&gt;", "&#123;&#123;value:intitule&#125;&#125;"]) {
     if (!generated.includes(seen)) fail("xss", `expected escaped payload ${seen} in some fragment`);

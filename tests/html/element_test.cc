@@ -8,6 +8,7 @@
 #include "gen/html/slots.h"
 
 using namespace formc::gen::html;
+using formc::support::HtmlContext;
 
 TEST_CASE("element builder escapes text and attribute values") {
   Element p("p");
@@ -52,23 +53,45 @@ TEST_CASE("href keeps only http, https, mailto and site paths") {
 }
 
 TEST_CASE("raw_sanitized passes sanitize_html and balances tags") {
-  CHECK(sanitized_markup("<p>a <script>alert(1)</script><img src=x onerror=alert(1)></p>", Flow::Block) == "<p>a </p>");
-  CHECK(sanitized_markup("<a href=\"javascript:alert(1)\" onclick=\"x\">y</a>", Flow::Block) == "<a>y</a>");
+  CHECK(sanitized_markup("<p>a <script>alert(1)</script><img src=x onerror=alert(1)></p>", HtmlContext::Hint, Flow::Block) == "<p>a </p>");
+  CHECK(sanitized_markup("<a href=\"javascript:alert(1)\" onclick=\"x\">y</a>", HtmlContext::Hint, Flow::Block) == "<a>y</a>");
   // An unclosed <strong> cannot make the rest of the page bold.
-  CHECK(sanitized_markup("<strong>bold", Flow::Block) == "<strong>bold</strong>");
+  CHECK(sanitized_markup("<strong>bold", HtmlContext::Hint, Flow::Block) == "<strong>bold</strong>");
   // Block content closes inline elements and paragraphs, as the HTML parser does.
-  CHECK(sanitized_markup("<p>a<ul><li>b<li>c</ul>", Flow::Block) == "<p>a</p><ul><li>b</li><li>c</li></ul>");
-  CHECK(sanitized_markup("<strong>x<p>y</p>", Flow::Block) == "<strong>x</strong><p>y</p>");
-  CHECK(sanitized_markup("stray</p></b> <li>item</li>", Flow::Block) == "stray item");
-  CHECK(sanitized_markup("a<br />b", Flow::Block) == "a<br>b");
-  CHECK(sanitized_markup("{{value:x}}", Flow::Block) == "&#123;&#123;value:x&#125;&#125;");
-  CHECK(sanitized_markup("line  \nnext", Flow::Block) == "line\nnext");
+  CHECK(sanitized_markup("<p>a<ul><li>b<li>c</ul>", HtmlContext::Hint, Flow::Block) == "<p>a</p><ul><li>b</li><li>c</li></ul>");
+  CHECK(sanitized_markup("<strong>x<p>y</p>", HtmlContext::Hint, Flow::Block) == "<strong>x</strong><p>y</p>");
+  CHECK(sanitized_markup("stray</p></b> <li>item</li>", HtmlContext::Hint, Flow::Block) == "stray item");
+  CHECK(sanitized_markup("a<br />b", HtmlContext::Hint, Flow::Block) == "a<br>b");
+  CHECK(sanitized_markup("{{value:x}}", HtmlContext::Hint, Flow::Block) == "&#123;&#123;value:x&#125;&#125;");
+  CHECK(sanitized_markup("line  \nnext", HtmlContext::Hint, Flow::Block) == "line\nnext");
+}
+
+TEST_CASE("an introduction keeps its div, heading and class structure, balanced") {
+  const std::string in =
+      "<div class=\"etapes\"><h3 class=\"etapes__titre\">Étapes</h3>"
+      "<div class=\"etape\"><span class=\"num\">1</span> <b>Projet</b></div>"
+      "<div class=\"etape\" onclick=\"x()\" style=\"color:red\"><script>alert(1)</script>2 "
+      "<a href=\"javascript:alert(1)\" target=\"_blank\">Données</a></div>"
+      "<blockquote>Note</blockquote><hr /><a href=\"https://api.gouv.fr\" target=\"_blank\">Guide</a></div>";
+  CHECK(sanitized_markup(in, HtmlContext::Introduction, Flow::Block) ==
+        "<div class=\"etapes\"><h3 class=\"etapes__titre\">Étapes</h3>"
+        "<div class=\"etape\"><span class=\"num\">1</span> <b>Projet</b></div>"
+        "<div class=\"etape\">2 <a>Données</a></div>"
+        "<blockquote>Note</blockquote><hr><a href=\"https://api.gouv.fr\" target=\"_blank\" rel=\"noopener\">Guide</a></div>");
+  // Unclosed containers are closed; a heading or a div closes an open <p> or
+  // <span>, as the HTML parser does; blocks right in a list keep their text.
+  CHECK(sanitized_markup("<div><p>a<h3>b</h3><span>c<div>d", HtmlContext::Introduction, Flow::Block) ==
+        "<div><p>a</p><h3>b</h3><span>c</span><div>d</div></div>");
+  CHECK(sanitized_markup("<ul><div>x</div><li>y<div>z</div></ul>", HtmlContext::Introduction, Flow::Block) ==
+        "<ul>x<li>y<div>z</div></li></ul>");
+  // In a phrasing context the same markup becomes line breaks.
+  CHECK(sanitized_markup("<div>a</div><h3>b</h3><hr>c", HtmlContext::Introduction, Flow::Phrasing) == "a<br>b<br><br>c");
 }
 
 TEST_CASE("raw_sanitized in phrasing flow flattens paragraphs and lists") {
-  CHECK(sanitized_markup("<p>Un</p><p>Deux <b>gras</b></p><ul><li>a</li><li>b</li></ul>", Flow::Phrasing) ==
+  CHECK(sanitized_markup("<p>Un</p><p>Deux <b>gras</b></p><ul><li>a</li><li>b</li></ul>", HtmlContext::Hint, Flow::Phrasing) ==
         "Un<br>Deux <b>gras</b><br>a<br>b");
-  CHECK(sanitized_markup("Texte <a href=\"https://x.fr\">lien</a>", Flow::Phrasing) == "Texte <a href=\"https://x.fr\">lien</a>");
+  CHECK(sanitized_markup("Texte <a href=\"https://x.fr\">lien</a>", HtmlContext::Hint, Flow::Phrasing) == "Texte <a href=\"https://x.fr\">lien</a>");
 }
 
 TEST_CASE("slots: percent-encoded arguments, lowercase hex") {

@@ -18,7 +18,12 @@ using formc::support::sanitize_html;
 
 namespace {
 
+using formc::support::HtmlContext;
+
 std::string clean(std::string_view in) { return sanitize_html(in).html; }
+std::string intro(std::string_view in) { return sanitize_html(in, HtmlContext::Introduction).html; }
+
+void check_well_formed_and_safe(const std::string& input, const std::string& out, const std::regex& tag_re);
 
 bool removed_contains(std::string_view in, std::string_view what) {
   const auto r = sanitize_html(in);
@@ -33,8 +38,22 @@ std::string lower(std::string s) {
 // The output grammar: text with entities, and only allowlisted tags whose
 // only attribute is an http(s)/mailto href on <a>.
 void check_well_formed_and_safe(const std::string& input, const std::string& out) {
-  static const std::regex tag_re(
+  static const std::regex hint_re(
       R"(^/?(b|i|strong|em|p|ul|ol|li|a)$|^br /$|^a href="(https?://|mailto:)[^"<>]*"$)");
+  check_well_formed_and_safe(input, out, hint_re);
+}
+
+// The grammar of an introduction: its tags, class tokens, an escaped title,
+// a safe href, a fixed target and keyword rels; nothing else.
+const std::regex& introduction_tag_re() {
+  static const std::regex re(
+      R"re(^/(b|i|u|strong|em|p|ul|ol|li|a|div|span|h[1-6]|blockquote)$|^(br|hr) ((class="[A-Za-z0-9_ -]*"|title="[^"<>]*") )*/$|)re"
+      R"re(^(b|i|u|strong|em|p|ul|ol|li|a|div|span|h[1-6]|blockquote)( class="[A-Za-z0-9_ -]*"| title="[^"<>]*"|)re"
+      R"re( href="(https?://|mailto:)[^"<>]*"| target="_(blank|self)"| rel="((noopener|noreferrer|nofollow|external) ?)+")*$)re");
+  return re;
+}
+
+void check_well_formed_and_safe(const std::string& input, const std::string& out, const std::regex& tag_re) {
   static const std::regex entity_re(R"(^&([A-Za-z0-9]{1,32}|#[0-9]{1,8}|#[xX][0-9A-Fa-f]{1,8});)");
   INFO("input:  " << input);
   INFO("output: " << out);
@@ -228,6 +247,102 @@ TEST_CASE("random markup soup: always well-formed, safe and idempotent", "[html]
     const auto first = sanitize_html(in);
     check_well_formed_and_safe(in, first.html);
     const auto second = sanitize_html(first.html);
+    INFO("input: " << in);
+    CHECK(second.html == first.html);
+    CHECK(second.removed.empty());
+  }
+}
+
+// ---- one allow-list per context, as DataPass renders each kind of text -----
+
+TEST_CASE("an introduction keeps the structure DataPass shows", "[html][introduction]") {
+  const std::string in =
+      "<div class=\"etapes fr-mb-2w\"><h3 title=\"Première étape\">1. Votre projet</h3>"
+      "<p><span class=\"fr-badge fr-badge--new\">Nouveau</span> <u>souligné</u></p>"
+      "<blockquote>Citation</blockquote><hr />"
+      "<h4>Ensuite</h4><ol><li>un</li></ol>"
+      "<a href=\"https://api.gouv.fr\" target=\"_blank\" rel=\"noopener noreferrer\">lien</a></div>";
+  const auto r = sanitize_html(in, HtmlContext::Introduction);
+  CHECK(r.html == in);
+  CHECK(r.removed.empty());
+  // The same text as a hint loses what only introductions keep.
+  const auto hint = sanitize_html(in, HtmlContext::Hint);
+  CHECK(hint.html.find("<div") == std::string::npos);
+  CHECK(hint.html.find("class=") == std::string::npos);
+  CHECK(std::find(hint.removed.begin(), hint.removed.end(), "<div>") != hint.removed.end());
+}
+
+TEST_CASE("an introduction loses scripts, handlers, styles and unsafe links", "[html][introduction][hostile]") {
+  const std::string in =
+      "<div class=\"a\" style=\"position:fixed\" onclick=\"steal()\" id=\"x\">"
+      "<script>alert(1)</script><style>body{display:none}</style>"
+      "<h3 onmouseover=\"alert(1)\">Titre</h3><img src=x onerror=alert(1)><iframe src=\"https://evil\"></iframe>"
+      "<a href=\"javascript:alert(1)\" target=\"_blank\">js</a><a href=\"data:text/html,x\">data</a>"
+      "<a href=\"https://a.fr\" target=\"_parent\" rel=\"x&quot; onclick\">t</a>"
+      "<span class='\"><script>alert(1)</script>'>c</span><p title=\"&quot;><script>\">t</p>"
+      "<svg onload=alert(1)><form action=\"https://evil\"><input name=x></form></div>";
+  const auto r = sanitize_html(in, HtmlContext::Introduction);
+  const std::string out = lower(r.html);
+  INFO(r.html);
+  for (const char* banned : {"<script", "<style", "style=", "onclick", "onmouseover", "onerror", "onload", "<img", "<iframe",
+                             "javascript:", "data:", "_parent", "<svg", "<form", "<input", " id="}) {
+    INFO(banned);
+    CHECK(out.find(banned) == std::string::npos);
+  }
+  // Structure and text survive.
+  CHECK(r.html.rfind("<div class=\"a\">", 0) == 0);
+  CHECK(r.html.find("<h3>Titre</h3>") != std::string::npos);
+  // A new tab cannot reach back to the page: rel=noopener is added; a link
+  // whose href went keeps neither target nor rel.
+  CHECK(r.html.find("<a href=\"https://a.fr\" rel=\"noopener\">t</a>") == std::string::npos);
+  CHECK(r.html.find("<a href=\"https://a.fr\">t</a>") != std::string::npos);
+  CHECK(r.html.find("<a>js</a>") != std::string::npos);
+  CHECK(sanitize_html("<a target=_blank href=https://a.fr>x</a>", HtmlContext::Introduction).html ==
+        "<a target=\"_blank\" href=\"https://a.fr\" rel=\"noopener\">x</a>");
+  for (const char* what : {"<script> and its content", "<style> and its content", "attribute 'style' of <div>",
+                           "attribute 'onclick' of <div>", "attribute 'id' of <div>", "<img>", "<iframe>",
+                           "link that is not http, https or mailto", "target other than _blank or _self",
+                           "rel value other than noopener, noreferrer, nofollow or external",
+                           "class name with characters other than letters, digits, '-' and '_'"}) {
+    INFO(what);
+    CHECK(std::find(r.removed.begin(), r.removed.end(), what) != r.removed.end());
+  }
+  check_well_formed_and_safe(in, r.html, introduction_tag_re());
+  // Idempotent: what was kept is kept again, with nothing more to remove.
+  const auto again = sanitize_html(r.html, HtmlContext::Introduction);
+  CHECK(again.html == r.html);
+  CHECK(again.removed.empty());
+}
+
+TEST_CASE("an eligibility body keeps DataPass's b i strong em p a br", "[html][eligibility]") {
+  const std::string kept =
+      "<p><b>b</b> <i>i</i> <strong>s</strong> <em>e</em><br /><a href=\"https://a.fr\" target=\"_blank\" rel=\"noopener\">a</a></p>";
+  CHECK(sanitize_html(kept, HtmlContext::EligibilityBody).html == kept);
+  CHECK(sanitize_html(kept, HtmlContext::EligibilityBody).removed.empty());
+  const auto r = sanitize_html("<ul><li>un</li></ul><span class=\"x\">s</span><div>d</div>", HtmlContext::EligibilityBody);
+  CHECK(r.html == "unsd");
+  CHECK(r.removed == std::vector<std::string>{"<div>", "<li>", "<span>", "<ul>"});
+}
+
+TEST_CASE("a card description keeps strong em b i u br", "[html][card]") {
+  const auto r = sanitize_html("<strong>s</strong><em>e</em><b>b</b><i>i</i><u>u</u><br><p>p</p><a href=\"https://a.fr\">a</a>",
+                               HtmlContext::CardDescription);
+  CHECK(r.html == "<strong>s</strong><em>e</em><b>b</b><i>i</i><u>u</u><br />pa");
+  CHECK(r.removed == std::vector<std::string>{"<a>", "<p>"});
+}
+
+TEST_CASE("random markup soup as an introduction: well-formed, safe and idempotent", "[html][introduction][hostile]") {
+  const std::vector<std::string> pieces = {"<", ">", "</", "/>", "div", "h3", "a", "hr", "script", "style", "class", "title",
+                                           "target", "rel", "_blank", "_top", " ", "=", "\"", "'", "href", "onclick",
+                                           "javascript:", "https://a.fr", "&", "&quot;", ";", "x y", "é", "\n", "span"};
+  std::mt19937 rng(12);
+  for (int round = 0; round < 3000; ++round) {
+    std::string in;
+    const int n = 1 + static_cast<int>(rng() % 40);
+    for (int k = 0; k < n; ++k) in += pieces[rng() % pieces.size()];
+    const auto first = sanitize_html(in, HtmlContext::Introduction);
+    check_well_formed_and_safe(in, first.html, introduction_tag_re());
+    const auto second = sanitize_html(first.html, HtmlContext::Introduction);
     INFO("input: " << in);
     CHECK(second.html == first.html);
     CHECK(second.removed.empty());

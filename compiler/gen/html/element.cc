@@ -53,12 +53,14 @@ std::string escape_braces(std::string s) {
   return out;
 }
 
-// Balances the tags of sanitize_html() output (which keeps only b i strong em
-// p br ul ol li a, without other attributes than a safe href, and escapes
-// every '<' of text), so that a definition's "<strong>x" cannot leave the
-// rest of the page bold. In Phrasing flow, paragraphs and list items become
-// line breaks. Mirrors the few HTML parser rules that matter here: a block
-// element closes an open <p>, <li> closes the previous <li>, <a> closes <a>.
+// Balances the tags of sanitize_html() output (allow-listed tags with checked
+// attributes only, every '<' of text escaped), so that a definition's
+// "<strong>x" or "<div>x" cannot leave the rest of the page bold or nested.
+// In Phrasing flow, block elements are dropped and paragraphs, list items,
+// divisions and headings end with a line break. Mirrors the few HTML parser
+// rules that matter here: a block element closes an open <p> and any open
+// phrasing element, <li> closes the previous <li>, <a> closes <a>; blocks
+// nest in div, blockquote and li.
 std::string balance(std::string_view s, Flow flow) {
   std::string out;
   std::vector<std::string> open;
@@ -71,6 +73,8 @@ std::string balance(std::string_view s, Flow flow) {
     }
   };
   auto is_open = [&](std::string_view name) { return std::find(open.begin(), open.end(), name) != open.end(); };
+  auto is_list = [](std::string_view name) { return name == "ul" || name == "ol"; };
+  auto holds_blocks = [&](std::string_view name) { return is_list(name) || name == "li" || name == "div" || name == "blockquote"; };
   std::size_t i = 0;
   while (i < s.size()) {
     if (s[i] != '<') {
@@ -83,20 +87,20 @@ std::string balance(std::string_view s, Flow flow) {
     const std::size_t end = s.find('>', i);
     assert(end != std::string_view::npos && "sanitize_html() output has no stray '<'");
     if (end == std::string_view::npos) break;
-    const std::string_view tag = s.substr(i, end - i + 1);
+    std::string_view tag = s.substr(i, end - i + 1);
     i = end + 1;
     const bool closing = tag.size() > 1 && tag[1] == '/';
     std::size_t n = closing ? 2 : 1;
     std::size_t name_end = n;
     while (name_end < tag.size() && std::isalnum(static_cast<unsigned char>(tag[name_end]))) ++name_end;
     const std::string name(tag.substr(n, name_end - n));
-    const bool block = name == "p" || name == "ul" || name == "ol" || name == "li";
+    const bool block = support::is_block_tag(name);
     if (name == "br") {
       out += "<br>";
       continue;
     }
     if (flow == Flow::Phrasing && block) {
-      if (closing && (name == "p" || name == "li")) out += "<br>";
+      if ((closing && !is_list(name)) || name == "hr") out += "<br>";
       continue;
     }
     if (closing) {
@@ -104,15 +108,21 @@ std::string balance(std::string_view s, Flow flow) {
       continue;
     }
     if (block) {
-      // Block content cannot sit in b/i/strong/em/a or in a <p>: close those
-      // first, as the HTML parser would.
-      while (!open.empty() && open.back() != "ul" && open.back() != "ol" && open.back() != "li") close_through(open.back());
-      if (name == "li" && !open.empty() && open.back() == "li") close_through("li");
-      // A <li> outside a list, or a <p> right in a list: keep the text only.
+      // Block content cannot sit in b/i/strong/em/a/span or in a <p> or a
+      // heading: close those first, as the HTML parser would.
+      while (!open.empty() && !holds_blocks(open.back())) close_through(open.back());
+      if (name == "li" && (is_open("ul") || is_open("ol"))) {
+        while (!open.empty() && !is_list(open.back())) close_through(open.back());
+      }
+      // A <li> outside a list, or other blocks right in a list: keep the text only.
       if (name == "li" && !is_open("ul") && !is_open("ol")) continue;
-      if (name == "p" && !open.empty() && (open.back() == "ul" || open.back() == "ol")) continue;
+      if (name != "li" && !open.empty() && is_list(open.back())) continue;
     }
     if (name == "a" && is_open("a")) close_through("a");
+    if (name == "hr") {
+      out += "<hr>";
+      continue;
+    }
     out.append(tag);
     open.push_back(name);
   }
@@ -152,10 +162,10 @@ bool is_safe_url(std::string_view url) {
   return lower.rfind("https://", 0) == 0 || lower.rfind("http://", 0) == 0 || lower.rfind("mailto:", 0) == 0;
 }
 
-std::string sanitized_markup(std::string_view html, Flow flow) {
+std::string sanitized_markup(std::string_view html, support::HtmlContext context, Flow flow) {
   // THE raw-HTML path: nothing a definition wrote reaches a fragment without
   // passing support::sanitize_html() here.
-  std::string markup = escape_braces(balance(support::sanitize_html(html).html, flow));
+  std::string markup = escape_braces(balance(support::sanitize_html(html, context).html, flow));
   // Spaces before a line break are insignificant outside <pre> (not allowed):
   // drop them so fragments have no trailing whitespace.
   std::string out;
@@ -223,9 +233,9 @@ Element& Element::slot(const Slot& slot) {
   return *this;
 }
 
-Element& Element::raw_sanitized(std::string_view html, Flow flow) {
+Element& Element::raw_sanitized(std::string_view html, support::HtmlContext context, Flow flow) {
   assert(!contains(kVoid, tag_));
-  std::string markup = sanitized_markup(html, flow);
+  std::string markup = sanitized_markup(html, context, flow);
   if (!markup.empty()) children_.emplace_back(std::move(markup));
   return *this;
 }

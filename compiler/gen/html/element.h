@@ -5,8 +5,9 @@
 //   added (& < > " ' and also { }, written &#123; &#125;, so that the only
 //   "{{" in a fragment is a template slot: see slots.h). There is no way to
 //   add unescaped text except two visibly named entry points:
-//     * raw_sanitized(html): HTML written in a definition (introductions,
-//       hints, eligibility bodies) passes support::sanitize_html(), then its
+//     * raw_sanitized(html, context): HTML written in a definition
+//       (introductions, hints, eligibility bodies) passes
+//       support::sanitize_html() with the allow-list of its context, then its
 //       tags are balanced so it cannot leak into the surrounding markup;
 //     * slot(...): a template token built by slots.h (no definition text in
 //       it except percent-encoded arguments).
@@ -25,6 +26,8 @@
 #include <string_view>
 #include <variant>
 #include <vector>
+
+#include "support/html.h"
 
 namespace formc::gen::html {
 
@@ -49,9 +52,10 @@ enum class Flow { Block, Phrasing };
 [[nodiscard]] std::string escape_attribute(std::string_view value);
 // http://, https://, mailto: or a site-relative path ("/x", not "//x").
 [[nodiscard]] bool is_safe_url(std::string_view url);
-// The one raw-HTML entry point: sanitize_html(), then flattened (Phrasing) and
-// balanced, braces escaped. Exposed for tests; Element::raw_sanitized uses it.
-[[nodiscard]] std::string sanitized_markup(std::string_view html, Flow flow);
+// The one raw-HTML entry point: sanitize_html() with the context's
+// allow-list, then flattened (Phrasing) and balanced, braces escaped. Exposed
+// for tests; Element::raw_sanitized uses it.
+[[nodiscard]] std::string sanitized_markup(std::string_view html, support::HtmlContext context, Flow flow);
 
 class Element {
  public:
@@ -70,7 +74,7 @@ class Element {
   Element& text(std::string_view text);
   Element& child(Element element);
   Element& slot(const Slot& slot);
-  Element& raw_sanitized(std::string_view html, Flow flow = Flow::Block);
+  Element& raw_sanitized(std::string_view html, support::HtmlContext context, Flow flow = Flow::Block);
 
   [[nodiscard]] bool empty() const { return children_.empty(); }
   [[nodiscard]] const std::string& tag() const { return tag_; }

@@ -27,7 +27,7 @@ std::string label_text(const Field& f) {
 
 Element hint_span(std::string_view hint_html) {
   Element span("span");
-  span.cls("fr-hint-text").raw_sanitized(hint_html, Flow::Phrasing);
+  span.cls("fr-hint-text").raw_sanitized(hint_html, support::HtmlContext::Hint, Flow::Phrasing);
   return span;
 }
 
@@ -235,7 +235,7 @@ Element document_hint(const Field& f) {
   span.cls("fr-hint-text");
   std::string generated;
   if (!f.hint.empty()) {
-    span.raw_sanitized(f.hint, Flow::Phrasing);
+    span.raw_sanitized(f.hint, support::HtmlContext::Hint, Flow::Phrasing);
   } else {
     if (f.max_size) generated += "Taille maximale : " + format_size(*f.max_size) + ". ";
     if (!f.content_types.empty()) {
@@ -320,7 +320,7 @@ Element render_scope(const model::Scope& s, const Field& f, const std::string& o
     hint.cls("fr-hint-text");
     bool first = true;
     if (!s.description.empty()) {
-      hint.raw_sanitized(s.description, Flow::Phrasing);
+      hint.raw_sanitized(s.description, support::HtmlContext::Hint, Flow::Phrasing);
       first = false;
     }
     if (s.deprecated_since) {

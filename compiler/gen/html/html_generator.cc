@@ -131,7 +131,7 @@ Element step_fragment(const Definition& def, const Form& form, const std::vector
   step.child(std::move(errors));
   if (!block.introduction.empty()) {
     Element intro("div");
-    intro.cls("formc-introduction").raw_sanitized(block.introduction, Flow::Block);
+    intro.cls("formc-introduction").raw_sanitized(block.introduction, support::HtmlContext::Introduction, Flow::Block);
     step.child(std::move(intro));
   }
   if (!single_page || index == 0) {
@@ -275,7 +275,7 @@ Element introduction_fragment(const model::Module& module, const Definition& def
       if (sp.id == *form.service_provider_id) text = replace_all(text, "%{service_provider_name}", support::escape_text(sp.name));
     }
   }
-  if (!text.empty()) root.raw_sanitized(text, Flow::Block);
+  if (!text.empty()) root.raw_sanitized(text, support::HtmlContext::Introduction, Flow::Block);
   return root;
 }
 
@@ -300,7 +300,7 @@ Element callout(const std::string& id, std::string_view eligible, std::string_vi
   title.cls("fr-callout__title").text(v.title);
   c.child(std::move(title));
   Element text("div");
-  text.cls("fr-callout__text").raw_sanitized(body, Flow::Block);
+  text.cls("fr-callout__text").raw_sanitized(body, support::HtmlContext::EligibilityBody, Flow::Block);
   c.child(std::move(text));
   if (cta && !cta->content.empty()) {
     Element a("a");

@@ -28,6 +28,26 @@ inline constexpr std::string_view kFormdCss = R"css(/* formd: complements to DSF
 .formd-preview-page { border-top: 2px solid var(--border-default-blue-france); margin-top: 2.5rem; padding-top: 1.5rem; }
 /* Reasons (refusal, requested changes, messages) keep the line breaks their author typed. */
 .formd-reason { white-space: pre-line; }
+/* Introductions are shown as DataPass's configuration writes them (formc keeps div, span, headings, quotes and rules
+   with their classes: schema/README.md "HTML in texts"): DSFR's vertical rhythm inside, and providers' step lists. */
+.formc-introduction { margin-bottom: 1.5rem; }
+.formc-introduction :is(h1, h2, h3, h4, h5, h6) { margin: 1.5rem 0 .75rem; }
+.formc-introduction :is(h1, h2) { font-size: 1.5rem; line-height: 2rem; }
+.formc-introduction h3 { font-size: 1.25rem; line-height: 1.75rem; }
+.formc-introduction :is(h4, h5, h6) { font-size: 1.125rem; line-height: 1.5rem; }
+.formc-introduction > :first-child { margin-top: 0; }
+.formc-introduction :is(div, blockquote) > :last-child { margin-bottom: 0; }
+.formc-introduction div + div { margin-top: 1rem; }
+.formc-introduction blockquote { margin: 1rem 0; padding: .5rem 0 .5rem 1.25rem;
+  border-left: 4px solid var(--border-default-blue-france); }
+.formc-introduction hr { border: 0; border-top: 1px solid var(--border-default-grey); margin: 1.5rem 0; padding: 0; }
+.formc-intro-steps { counter-reset: formc-intro-step; margin: 1.5rem 0; }
+.formc-intro-step { display: grid; grid-template-columns: 2.5rem 1fr; gap: .25rem 1rem; align-items: start;
+  padding: 1rem; border: 1px solid var(--border-default-grey); background: var(--background-default-grey); }
+.formc-intro-step > :not(.formc-intro-step__number) { grid-column: 2; }
+.formc-intro-step__number { grid-row: 1 / span 9; display: inline-flex; align-items: center; justify-content: center;
+  width: 2.5rem; height: 2.5rem; border-radius: 50%; font-weight: 700;
+  background: var(--background-action-high-blue-france); color: var(--text-inverted-blue-france); }
 )css";
 
 }  // namespace formd
