@@ -93,6 +93,7 @@ void read_scopes(const yaml::Node& node, Definition& def, support::DiagnosticEng
     if (!expect_mapping(*item, "a scope", diags)) continue;
     MapReader r(*item, "a scope",
                 {"name", "value", "group", "link", "included", "disabled", "deprecated", "feature_flag", "description"}, diags);
+    r.ignore_unknown_keys();
     Scope s;
     s.span = item->span;
     auto value = r.located_string("value");
@@ -107,20 +108,22 @@ void read_scopes(const yaml::Node& node, Definition& def, support::DiagnosticEng
     s.value_spans = r.value_spans(s.span);
     s.name = r.string("name", true).value_or(s.value);
     s.group = r.string("group", true).value_or("");
-    s.link = r.string("link").value_or("");
+    s.link = r.url("link").value_or("");
     s.description = r.string("description").value_or("");
     s.feature_flag = r.string("feature_flag").value_or("");
     s.included = r.boolean("included").value_or(false);
     s.disabled = r.boolean("disabled").value_or(false);
     if (const auto* dep = r.get("deprecated"); dep && !dep->is_null() && expect_mapping(*dep, "'deprecated'", diags)) {
       MapReader d(*dep, "'deprecated'", {"since", "writable"}, diags);
+      d.ignore_unknown_keys();
       if (const auto* since = d.get("since"); since && !since->is_null()) {
         s.value_spans.spans["deprecated.since"] = since->span;
         if (since->is_plain()) {
           diags.report(DiagCode::DeprecatedScopeDateNotString, since->span,
                        "unquoted date: YAML 1.1 reads it as a Date and DataPass then ignores the deprecation; quote it");
         }
-        s.deprecated_since = since->value;
+        // Ruby's Date.parse skips surrounding whitespace.
+        s.deprecated_since = normalize_trimmed(since->value, since->span, "'deprecated.since'", diags);
       }
       s.deprecated_writable = d.boolean("writable").value_or(true);  // DataPass's code default
       d.finish();
@@ -138,6 +141,7 @@ void read_scopes(const yaml::Node& node, Definition& def, support::DiagnosticEng
 std::optional<StageLink> read_stage_link(const yaml::Node& node, std::string_view what, support::DiagnosticEngine& diags) {
   if (!expect_mapping(node, what, diags)) return std::nullopt;
   MapReader r(node, std::string(what), {"id", "form_id"}, diags);
+  r.ignore_unknown_keys();
   auto id = r.located_string("id");
   auto form = r.located_string("form_id");
   r.finish();
@@ -152,14 +156,21 @@ void read_definition(BuildState& st, const yaml::MapEntry& entry, const std::str
   auto& diags = st.diags;
   const std::string& id = entry.key->value;
   if (const auto prev = st.definition_spans.find(id); prev != st.definition_spans.end()) {
-    diags.report(DiagCode::DuplicateId, entry.key->span,
-                 fmt::format("definition '{}' is defined again (DataPass would silently keep the later one)", id));
+    // DataPass concatenates a folder's files before parsing them: the later
+    // definition replaces the earlier one, and so does formc.
+    diags.report(DiagCode::RedefinedId, entry.key->span,
+                 fmt::format("definition '{}' is defined again; the later definition replaces the earlier one, as in DataPass", id));
     diags.note(prev->second, "first defined here");
-    return;
+    auto& defs = st.module.definitions;
+    defs.erase(std::remove_if(defs.begin(), defs.end(), [&](const Definition& d) { return d.id == id; }), defs.end());
+    st.own_extensions.erase(id);
+    prev->second = entry.key->span;
+  } else {
+    st.definition_spans.emplace(id, entry.key->span);
   }
-  st.definition_spans.emplace(id, entry.key->span);
   if (!expect_mapping(*entry.value, fmt::format("definition '{}'", id), diags)) return;
   MapReader r(*entry.value, fmt::format("definition '{}'", id), definition_keys(), diags);
+  r.ignore_unknown_keys();  // AuthorizationDefinition.build reads its keys and skips the rest
   Definition def;
   def.id = id;
   def.span = entry.key->span;
@@ -176,10 +187,10 @@ void read_definition(BuildState& st, const yaml::MapEntry& entry, const std::str
       def.kind = kind->value;
     }
   }
-  def.link = r.string("link");
-  def.cgu_link = r.string("cgu_link");
-  def.access_link = r.string("access_link");
-  def.support_email = r.string("support_email");
+  def.link = r.url("link");
+  def.cgu_link = r.url("cgu_link");
+  def.access_link = r.url("access_link");
+  def.support_email = r.email("support_email");
   def.introduction = r.string("introduction");
   def.is_public = r.boolean("public").value_or(true);
   def.unique = r.boolean("unique").value_or(false);
@@ -203,6 +214,7 @@ void read_definition(BuildState& st, const yaml::MapEntry& entry, const std::str
   }
   if (const auto* s = r.get("stage"); s && !s->is_null() && expect_mapping(*s, "'stage'", diags)) {
     MapReader sr(*s, "'stage'", {"type", "next", "previous"}, diags);
+    sr.ignore_unknown_keys();
     Stage stage;
     if (auto type = sr.located_string("type")) {
       if (type->value != "sandbox" && type->value != "production") {
@@ -269,13 +281,18 @@ void read_form(BuildState& st, const yaml::MapEntry& entry, const std::string& f
   auto& diags = st.diags;
   const std::string& uid = entry.key->value;
   if (const auto prev = st.form_spans.find(uid); prev != st.form_spans.end()) {
-    diags.report(DiagCode::DuplicateId, entry.key->span, fmt::format("form '{}' is defined again", uid));
+    diags.report(DiagCode::RedefinedId, entry.key->span,
+                 fmt::format("form '{}' is defined again; the later form replaces the earlier one, as in DataPass", uid));
     diags.note(prev->second, "first defined here");
-    return;
+    auto& forms = st.module.forms;
+    forms.erase(std::remove_if(forms.begin(), forms.end(), [&](const Form& f) { return f.uid == uid; }), forms.end());
+    prev->second = entry.key->span;
+  } else {
+    st.form_spans.emplace(uid, entry.key->span);
   }
-  st.form_spans.emplace(uid, entry.key->span);
   if (!expect_mapping(*entry.value, fmt::format("form '{}'", uid), diags)) return;
   MapReader r(*entry.value, fmt::format("form '{}'", uid), form_keys(), diags);
+  r.ignore_unknown_keys();  // AuthorizationRequestForm.build reads its keys and skips the rest
   Form form;
   form.uid = uid;
   form.span = entry.key->span;
@@ -307,6 +324,7 @@ void read_form(BuildState& st, const yaml::MapEntry& entry, const std::string& f
   }
   if (const auto* sc = r.get("scopes_config"); sc && !sc->is_null() && expect_mapping(*sc, "'scopes_config'", diags)) {
     MapReader s(*sc, "'scopes_config'", {"displayed", "hide", "disabled"}, diags);
+    s.ignore_unknown_keys();
     if (s.node().find("displayed")) form.scopes_config.displayed = s.string_list("displayed").value_or(std::vector<Located>{});
     form.scopes_config.hide = s.string_list("hide").value_or(std::vector<Located>{});
     form.scopes_config.disabled = s.string_list("disabled").value_or(std::vector<Located>{});
@@ -328,6 +346,7 @@ void read_form(BuildState& st, const yaml::MapEntry& entry, const std::string& f
   }
   if (const auto* s = r.get("stage"); s && !s->is_null() && expect_mapping(*s, "'stage'", diags)) {
     MapReader sr(*s, "'stage'", {"previous_form_uid"}, diags);
+    sr.ignore_unknown_keys();
     form.previous_form_uid = sr.located_string("previous_form_uid");
     sr.finish();
   }
@@ -372,7 +391,7 @@ std::optional<std::string> read_eligible(const yaml::Node& node, support::Diagno
 std::optional<Cta> read_cta(const yaml::Node& node, support::DiagnosticEngine& diags) {
   if (!expect_mapping(node, "'cta'", diags)) return std::nullopt;
   MapReader r(node, "'cta'", {"content", "url"}, diags);
-  Cta cta{r.string("content", true).value_or(""), r.string("url").value_or("")};
+  Cta cta{r.string("content", true).value_or(""), r.url("url").value_or("")};
   r.finish();
   return cta;
 }
@@ -508,6 +527,7 @@ void read_service_providers_file(BuildState& st, const yaml::Node& root, const s
       if (!expect_mapping(*e.value, fmt::format("service provider '{}'", e.key->value), diags)) continue;
       MapReader r(*e.value, fmt::format("service provider '{}'", e.key->value),
                   {"type", "name", "siret", "already_integrated", "fc_certified", "apipfc_enabled"}, diags);
+      r.ignore_unknown_keys();  // Rails config_for: a hash DataPass reads keys from
       ServiceProvider sp;
       sp.id = e.key->value;
       sp.span = e.key->span;

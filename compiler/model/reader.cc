@@ -1,5 +1,7 @@
 #include "model/reader.h"
 
+#include <cctype>
+
 #include <fmt/format.h>
 
 #include "support/text.h"
@@ -126,6 +128,7 @@ std::optional<std::vector<Located>> MapReader::name_list(std::string_view key) {
     }
     if (!expect_mapping(*item, fmt::format("an item of '{}'", key), diags_)) continue;
     MapReader entry(*item, fmt::format("an item of '{}'", key), {"name"}, diags_);
+    if (tolerant_) entry.ignore_unknown_keys();
     const auto* name = entry.get("name");
     if (!name) {
       diags_.report(DiagCode::MissingKey, item->span, fmt::format("an item of '{}' needs a 'name'", key));
@@ -144,12 +147,76 @@ void MapReader::ignore(std::string_view key, std::string why) {
   }
 }
 
+std::optional<std::string> MapReader::url(std::string_view key) {
+  const auto* n = get(key);
+  if (!n) return std::nullopt;
+  auto s = read_string(*n, fmt::format("'{}' of {}", key, what_), diags_);
+  if (!s) return std::nullopt;
+  return normalize_url(*s, n->span, fmt::format("'{}'", key), diags_);
+}
+
+std::optional<std::string> MapReader::email(std::string_view key) {
+  const auto* n = get(key);
+  if (!n) return std::nullopt;
+  auto s = read_string(*n, fmt::format("'{}' of {}", key, what_), diags_);
+  if (!s) return std::nullopt;
+  return normalize_trimmed(*s, n->span, fmt::format("'{}'", key), diags_);
+}
+
+namespace {
+
+// What a browser strips from an href: ASCII whitespace and C0 controls at both ends.
+bool url_space(char c) { return static_cast<unsigned char>(c) <= 0x20; }
+
+}  // namespace
+
+std::string normalize_trimmed(const std::string& value, Span span, std::string_view what, support::DiagnosticEngine& diags) {
+  std::string out = support::trim(value);
+  if (out != value && !out.empty()) {
+    diags.report(DiagCode::ValueNormalized, span,
+                 fmt::format("{} {} has surrounding whitespace, which DataPass ignores; formc uses {}", what,
+                             support::quote(value), support::quote(out)));
+  }
+  return out;
+}
+
+std::string normalize_url(const std::string& value, Span span, std::string_view what, support::DiagnosticEngine& diags) {
+  std::size_t begin = 0, end = value.size();
+  while (begin < end && url_space(value[begin])) ++begin;
+  while (end > begin && url_space(value[end - 1])) --end;
+  std::string out = value.substr(begin, end - begin);
+  if (out.empty()) return out;  // blank is "no link": nothing to say
+  std::vector<std::string> what_changed;
+  if (out.size() != value.size()) what_changed.push_back("surrounding whitespace removed");
+  // Schemes are case-insensitive (RFC 3986 §3.1): browsers follow HTTPS://.
+  const std::size_t colon = out.find("://");
+  if (colon != std::string::npos && colon <= 5) {
+    std::string scheme = out.substr(0, colon);
+    std::string lowered = scheme;
+    for (auto& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if ((lowered == "http" || lowered == "https") && lowered != scheme) {
+      out.replace(0, colon, lowered);
+      what_changed.push_back("scheme lowered");
+    }
+  }
+  if (!what_changed.empty()) {
+    diags.report(DiagCode::ValueNormalized, span,
+                 fmt::format("{} {} is served by DataPass and followed by browsers as {} ({}); formc uses that", what,
+                             support::quote(value), support::quote(out), support::join(what_changed, ", ")));
+  }
+  return out;
+}
+
 void MapReader::finish() {
   for (const auto& e : node_.entries) {
     const std::string& key = e.key->value;
     if (seen_.count(key) || key == "$schema") continue;
-    auto& d = diags_.report(DiagCode::UnknownKey, e.key->span, fmt::format("unknown key '{}' in {}", key, what_));
-    (void)d;
+    if (tolerant_) {
+      diags_.report(DiagCode::IgnoredKey, e.key->span,
+                    fmt::format("'{}' is ignored: {} has no such key (DataPass skips it)", key, what_));
+    } else {
+      diags_.report(DiagCode::UnknownKey, e.key->span, fmt::format("unknown key '{}' in {}", key, what_));
+    }
     if (auto suggestion = support::closest_match(key, known_)) {
       diags_.note(e.key->span, fmt::format("did you mean '{}'?", *suggestion));
     }

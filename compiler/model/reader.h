@@ -6,6 +6,9 @@
 // marks the key as seen. finish() reports every key never asked for as
 // `unknown-key` with a "did you mean" note, except keys registered as
 // ignored (DataPass accepts them but reads nothing: `ignored-key` warning).
+// In a mapping DataPass itself reads (a definition, a form, a scope, ...:
+// ignore_unknown_keys()), DataPass skips keys it does not know, so finish()
+// reports them as `ignored-key` warnings (with the same suggestion) instead.
 #pragma once
 
 #include <cstdint>
@@ -39,6 +42,17 @@ class MapReader {
   // A list of `{name: x}` maps (DataPass's blocks/steps), or of plain strings.
   std::optional<std::vector<Located>> name_list(std::string_view key);
   void ignore(std::string_view key, std::string why);  // warns `ignored-key` if present
+  // Unknown keys are warnings, not errors (a mapping DataPass reads and skips them in).
+  MapReader& ignore_unknown_keys() {
+    tolerant_ = true;
+    return *this;
+  }
+  // A URL as DataPass serves it and the browser follows it: surrounding
+  // whitespace trimmed, an upper-case scheme lowered, each with a
+  // `value-normalized` warning. nullopt when absent or null.
+  std::optional<std::string> url(std::string_view key);
+  // An email address with surrounding whitespace trimmed (`value-normalized`).
+  std::optional<std::string> email(std::string_view key);
   // Marks every known key as read: used when an entry is abandoned early so
   // finish() reports only keys that are unknown.
   void accept_known() { seen_.insert(known_.begin(), known_.end()); }
@@ -58,7 +72,16 @@ class MapReader {
   std::vector<std::string> known_;
   std::set<std::string, std::less<>> seen_;
   support::DiagnosticEngine& diags_;
+  bool tolerant_ = false;
 };
+
+// The URL normalisation of MapReader::url() on a value already read: returns
+// the value to use, warning `value-normalized` at `span` when it differs.
+[[nodiscard]] std::string normalize_url(const std::string& value, Span span, std::string_view what,
+                                        support::DiagnosticEngine& diags);
+// Surrounding whitespace trimmed, with the same warning (emails, dates).
+[[nodiscard]] std::string normalize_trimmed(const std::string& value, Span span, std::string_view what,
+                                            support::DiagnosticEngine& diags);
 
 // Free-standing readers for nodes already in hand.
 [[nodiscard]] std::optional<std::string> read_string(const yaml::Node& node, std::string_view what,

@@ -198,7 +198,8 @@ class TreeBuilder final : public YAML::EventHandler {
       }
       const auto [it, inserted] = explicit_keys.emplace(e.key->value, &e);
       if (!inserted) {
-        diags_.report(DiagCode::YamlDuplicateKey, e.key->span, fmt::format("duplicate key '{}'", e.key->value));
+        diags_.report(DiagCode::YamlDuplicateKey, e.key->span,
+                      fmt::format("duplicate key '{}'; the later value is used, as DataPass (Psych) does", e.key->value));
         diags_.note(it->second->key->span, "first defined here");
         it->second = &e;
       }
