@@ -32,9 +32,16 @@ constexpr int kExitErrors = 1;
 constexpr int kExitUsage = 2;
 
 void add_common_options(CLI::App& cmd, CommonOptions& o, bool with_format) {
-  cmd.add_option("PATH", o.paths, "Configuration roots or single YAML files")->required()->check(CLI::ExistingPath);
+  cmd.add_option("PATH", o.paths,
+                 "Configuration roots or single YAML files; a root holding library/ uses that block library instead of "
+                 "the default one")
+      ->required()
+      ->check(CLI::ExistingPath);
   cmd.add_option("--blocks", o.block_dirs, "Extra block library directory (adds or overrides blocks)")->check(CLI::ExistingDirectory);
-  cmd.add_option("--library", o.library, "Standard library directory (default: the one shipped with formc)")->check(CLI::ExistingDirectory);
+  cmd.add_option("--library", o.library,
+                 "Block library directory (default: the library/ folder of the first PATH that has one, else the one "
+                 "shipped with formc)")
+      ->check(CLI::ExistingDirectory);
   cmd.add_flag("--no-stdlib", o.no_stdlib, "Do not load the standard block library");
   cmd.add_option("--environment", o.environment, "Rails.env seen by ERB (Rails.env.production?)")->capture_default_str();
   cmd.add_option("--credentials", o.credentials_file, "Flat YAML map of Rails credentials used by ERB")->check(CLI::ExistingFile);

@@ -33,11 +33,21 @@ std::string find_standard_library() {
   return {};
 }
 
+std::string resolve_library(const std::vector<std::string>& paths, const std::string& library) {
+  if (!library.empty()) return library;
+  for (const auto& path : paths) {
+    std::error_code ec;
+    const fs::path own = fs::path(path) / "library";
+    if (fs::is_directory(path, ec) && fs::is_directory(own, ec)) return own.lexically_normal().string();
+  }
+  return find_standard_library();
+}
+
 Session::Session(CommonOptions options) : options_(std::move(options)) { diags_.set_werror(options_.werror); }
 
 std::string Session::standard_library() const {
   if (options_.no_stdlib) return {};
-  std::string dir = options_.library.empty() ? find_standard_library() : options_.library;
+  std::string dir = resolve_library(options_.paths, options_.library);
   if (dir.empty()) return {};
   // Show library files relative to the working directory when possible, so
   // diagnostics are clickable and do not depend on where formc is installed.

@@ -2,9 +2,12 @@
 //
 // Contract: Session::load() builds and checks the IR from the command-line
 // inputs; diagnostics are printed by print_diagnostics() in the requested
-// format. The standard block library is found next to the binary
-// (../share/formc/library when installed) or in the source tree it was built
-// from; --library overrides, --no-stdlib disables.
+// format. The block library is, in this order: --library; the library/
+// folder of the first configuration root that has one (a root is one thing:
+// a copied definitions/ brings its own library, which replaces the default
+// one instead of being loaded beside it); the standard library found next to
+// the binary (../share/formc/library when installed) or in the source tree it
+// was built from. --no-stdlib disables all three.
 #pragma once
 
 #include <string>
@@ -52,5 +55,9 @@ class Session {
 
 // The standard library directory for this binary, or "" if none is found.
 [[nodiscard]] std::string find_standard_library();
+// The block library used with these inputs (see above): `library` when not
+// empty, else `<root>/library` of the first directory in `paths` that has
+// one, else find_standard_library().
+[[nodiscard]] std::string resolve_library(const std::vector<std::string>& paths, const std::string& library);
 
 }  // namespace formc::driver

@@ -37,8 +37,8 @@ std::unique_ptr<CatalogSource> CatalogSource::open(LoadOptions options, bool wat
                                                    std::string& error) {
   std::unique_ptr<CatalogSource> source(new CatalogSource());
   source->options_ = std::move(options);
-  source->library_dir_ =
-      source->options_.library_dir.empty() ? formc::driver::find_standard_library() : source->options_.library_dir;
+  // The library formc's Session will load: --library, the definitions root's own library/, or formc's.
+  source->library_dir_ = formc::driver::resolve_library({source->options_.definitions_dir}, source->options_.library_dir);
   source->fingerprint_ = source->fingerprint();
   LoadResult loaded = load_catalog(source->options_);
   if (!loaded.catalog) {
