@@ -212,6 +212,8 @@ std::string cpp_string_literal(std::string_view utf8) {
       // Octal escapes take at most three digits, so a following digit is never
       // swallowed (unlike \x escapes).
       out += fmt::format("\\{:03o}", c);
+    } else if (c == '?' && out.back() == '?') {
+      out += "\\?";  // "??=" and friends: trigraphs (-Wtrigraphs under -Wall) stay two '?'
     } else {
       out += ch;
     }

@@ -124,7 +124,11 @@ std::vector<Option> read_options(const yaml::Node& node, bool& integer_values, s
     }
     o.value = value_node->value;
     o.span = value_node->span;
-    (value_node->as_int() && value_node->is_plain() ? any_int : any_text) = true;
+    const auto as_int = value_node->is_plain() ? value_node->as_int() : std::nullopt;
+    // An integer keeps the value YAML 1.1 gives it (1_000 is 1000, 010 is 8),
+    // written in decimal: the form every output (C++ enumerators too) uses.
+    if (as_int) o.value = std::to_string(*as_int);
+    (as_int ? any_int : any_text) = true;
     if (o.label.empty()) o.label = o.value;
     for (const auto& prev : out) {
       if (prev.value == o.value) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "expr/cpp_emitter.h"
 #include "gen/cpp/cpp_generator.h"
 #include "gen/cpp/registry.h"
 #include "gen/cpp/namer.h"
@@ -165,6 +166,30 @@ TEST_CASE("string literals and comments cannot break out") {
   CHECK(comment_text("line\n*/ next \\") == "line */ next");
   CHECK(comment_text("\u202Ex") == "?x");
   CHECK(comment_text("abcdef", 3) == "abc…");
+  // What a compiler reads specially in a // comment: a backslash before the
+  // line's end (splice, even with spaces between), a carriage return (a line
+  // end for GCC), trigraphs ("??/" is a backslash to -trigraphs), NUL.
+  CHECK(comment_text("a \\  ") == "a");
+  CHECK(comment_text("a\r#error x") == "a #error x");
+  CHECK(comment_text("a\r\n#error x") == "a #error x");
+  CHECK(comment_text("end ?" "?/") == "end ? ?/");
+  CHECK(comment_text("?" "?" "?" "?=") == "? ? ? ?=");
+  CHECK(comment_text(std::string_view("a\0b\x1b", 4)) == "a?b?");
+  CHECK(comment_text("x\u2028#error y\u2029z") == "x #error y z");
+  for (const std::string text : {"\\", "?" "?/", "a\rb", "*/ /* //", "\u202E", "\xff\xfe", "\\\n#error"}) {
+    const std::string c = comment_text(text);
+    INFO(c);
+    CHECK(c.find('\n') == std::string::npos);
+    CHECK(c.find('\r') == std::string::npos);
+    CHECK(c.find("??") == std::string::npos);
+    CHECK((c.empty() || c.back() != '\\'));
+  }
+  // In string literals: every '?' after a '?' is escaped, so no trigraph.
+  CHECK(string_literal("?" "?" "?" "?(") == "\"?\\?\\?\\?(\"");
+  CHECK(string_literal(std::string_view("a\r\0b", 4)) == "\"a\\015\\000b\"");
+  // The expressions' literals (regexes, compared strings) too.
+  CHECK(formc::expr::cpp_string_literal("x?" "?=y?" "?/") == "\"x?\\?=y?\\?/\"");
+  CHECK(formc::expr::cpp_string_literal(std::string_view("\r\0\\", 3)) == "\"\\015\\000\\\\\"");
 }
 
 TEST_CASE("Printer substitutes variables and indents") {

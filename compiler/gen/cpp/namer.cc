@@ -315,7 +315,12 @@ std::string comment_text(std::string_view utf8, std::size_t max_points) {
     }
     if (cp == '\n' || cp == '\r' || cp == '\t' || cp == 0x2028 || cp == 0x2029) {
       if (!out.empty() && out.back() != ' ') out += ' ';
-    } else if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0) || is_bidi_control(cp) || cp == 0xFFFD) {
+    } else if (cp == '?' || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0) || is_bidi_control(cp) || cp == 0xFFFD) {
+      // Controls and invalid bytes show as '?'. "??/" is a trigraph to
+      // compilers that still read them (-trigraphs): at a line's end it would
+      // splice the next line into the comment, and -Wtrigraphs flags "??"
+      // sequences everywhere. A space keeps two question marks apart.
+      if (!out.empty() && out.back() == '?') out += ' ';
       out += '?';
     } else {
       append_utf8(out, cp);

@@ -63,8 +63,12 @@ struct Collision {
 // is; quotes, backslashes, control characters, bidirectional-control
 // characters (which GCC's -Wbidi-chars rejects) and invalid bytes are escaped.
 [[nodiscard]] std::string string_literal(std::string_view utf8);
-// Text safe inside a `//` comment: on one line, no trailing backslash, no
-// bidirectional controls, valid UTF-8; at most `max_points` code points.
+// Text safe inside a `//` comment: on one line (line feeds, carriage returns
+// — which end a comment for GCC — and Unicode line separators become
+// spaces), no trailing backslash (a line splice), no "??" (a trigraph
+// prefix), no control or bidirectional-control characters, valid UTF-8; at
+// most `max_points` code points. Every definition text or name that goes into
+// a generated comment passes here.
 [[nodiscard]] std::string comment_text(std::string_view utf8, std::size_t max_points = 160);
 
 }  // namespace formc::gen::cpp

@@ -16,7 +16,7 @@ std::string prefill_0(const formc::rt::FormInfo& form) {
 
 constexpr formc::rt::CompiledDefinition kRegistry[] = {
     {&dinum::APIHostile::definition, &dinum::APIHostile::forms, &dinum::APIHostile::validate_json_text, &prefill_0,
-     "d8e30b8fb4836590481da7141713556d53690176581ed56a67f5ffeba95e2c14"},
+     "bcee969973c7b80f9493ea7843e08b124e3594fc2edcdb4570c8c27de5afa4cd"},
 };
 
 }  // namespace

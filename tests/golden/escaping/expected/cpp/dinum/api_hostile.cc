@@ -19,6 +19,7 @@ namespace api_hostile_impl {
 
 constexpr formc::rt::BlockInfo kBlocks[] = {
   {.name = "basic_infos", .title = "Mon projet", .slug = "informations-de-base"},
+  {.name = "modalities", .title = "Les modalités d'accès aux données", .slug = "modalites-d-appel"},
   {.name = "scopes", .title = "Les données", .slug = "donnees"},
 };
 
@@ -32,6 +33,9 @@ constexpr formc::rt::FieldInfo kFields[] = {
   {.name = "maquette_projet", .type = "document", .block = "basic_infos", .contact_kind = "",
    .label = "Maquette du projet", .hint = "Taille maximale: 10 Mo. Formats supportés: pdf",
    .required = false, .submit_only = false, .required_if = "", .visible_if = "", .prefillable = true},
+  {.name = "modalities", .type = "multiselect", .block = "modalities", .contact_kind = "",
+   .label = "La modalité d'accès aux données", .hint = "",
+   .required = true, .submit_only = false, .required_if = "", .visible_if = "", .prefillable = true},
   {.name = "scopes", .type = "scopes", .block = "scopes", .contact_kind = "",
    .label = "Les données", .hint = "Sélectionnez uniquement les données strictement nécessaires à votre projet.",
    .required = true, .submit_only = false, .required_if = "", .visible_if = "", .prefillable = true},
@@ -48,6 +52,8 @@ constexpr formc::rt::ScopeInfo kScopes[] = {
    .description = "", .feature_flag = "", .included = false, .disabled = false, .deprecated_since = ""},
   {.value = "normal", .name = "Données « normales » — accentuées", .group = "Groupe", .link = "",
    .description = "", .feature_flag = "", .included = false, .disabled = false, .deprecated_since = ""},
+  {.value = "trigraph?\?/", .name = "Trigraphe ?\?/", .group = "Groupe \\", .link = "",
+   .description = "", .feature_flag = "", .included = false, .disabled = false, .deprecated_since = ""},
 };
 
 constexpr formc::rt::ContactKindInfo kContactKinds[] = {
@@ -59,8 +65,8 @@ constexpr formc::rt::ContactKindInfo kContactKinds[] = {
 constexpr formc::rt::DefinitionInfo kDefinition = {
     .id = "api_hostile",
     .class_name = "APIHostile",
-    .name = "API </script><script>alert(1)</script> \"quoted\" \\ back",
-    .description = "*/ #include <cstdlib> // \342\200\250 line separator",
+    .name = "API </script><script>alert(1)</script> \"quoted\" \\ back ?\?/",
+    .description = "*/ #include <cstdlib> // \342\200\250 line separator \\\n#error spliced ?\?/\n#error trigraph \015#error cr /* \342\200\256evil \000 nul \033 esc",
     .provider = "dinum",
     .kind = "api",
     .link = "",
@@ -81,9 +87,10 @@ constexpr formc::rt::DefinitionInfo kDefinition = {
 // Form api-hostile
 constexpr formc::rt::StepInfo kSteps0[] = {
   {.block = "basic_infos", .validated_blocks = 0x1},
-  {.block = "scopes", .validated_blocks = 0x3},
+  {.block = "modalities", .validated_blocks = 0x3},
+  {.block = "scopes", .validated_blocks = 0x7},
 };
-constexpr bool kAllowedScopes0[] = {true, true};
+constexpr bool kAllowedScopes0[] = {true, true, true};
 
 constexpr formc::rt::FormInfo kForms[] = {
   {
@@ -103,7 +110,7 @@ constexpr formc::rt::FormInfo kForms[] = {
       .static_blocks = {},
       .scopes_config = {.has_displayed = false, .displayed = {}, .hide = {}, .disabled = {}},
       .allowed_scopes = kAllowedScopes0,
-      .submit_blocks = 0x3,
+      .submit_blocks = 0x7,
       .initialize_with = "{\"intitule\":\"'); DROP TABLE demandes; --\"}",
       .source_file = "authorization_request_forms/hostile.yml",
       .definition = &kDefinition,
@@ -116,6 +123,7 @@ constexpr formc::rt::Slot kSlots[] = {
   {"intitule", "Nom du projet", formc::rt::Shape::Text, formc::rt::InputErrors::When::Always},
   {"description", "Description du projet (à quoi va-t-il servir ? qui l'utilisera ?)", formc::rt::Shape::Text, formc::rt::InputErrors::When::Always},
   {"maquette_projet", "Maquette du projet", formc::rt::Shape::Documents, formc::rt::InputErrors::When::Always},
+  {"modalities", "La modalité d'accès aux données", formc::rt::Shape::TextList, formc::rt::InputErrors::When::Always},
   {"scopes", "Les données", formc::rt::Shape::TextList, formc::rt::InputErrors::When::Always},
   {"terms_of_service_accepted", "", formc::rt::Shape::Boolean, formc::rt::InputErrors::When::WithDocument},
   {"data_protection_officer_informed", "", formc::rt::Shape::Boolean, formc::rt::InputErrors::When::WithDocument},
@@ -124,10 +132,13 @@ constexpr formc::rt::Slot kSlots[] = {
 int slot_of(std::string_view key) noexcept {
   switch (key.size()) {
     case 6:
-      if (key == "scopes") return 3;
+      if (key == "scopes") return 4;
       break;
     case 8:
       if (key == "intitule") return 0;
+      break;
+    case 10:
+      if (key == "modalities") return 3;
       break;
     case 11:
       if (key == "description") return 1;
@@ -136,10 +147,10 @@ int slot_of(std::string_view key) noexcept {
       if (key == "maquette_projet") return 2;
       break;
     case 25:
-      if (key == "terms_of_service_accepted") return 4;
+      if (key == "terms_of_service_accepted") return 5;
       break;
     case 32:
-      if (key == "data_protection_officer_informed") return 5;
+      if (key == "data_protection_officer_informed") return 6;
       break;
     default:
       break;
@@ -147,7 +158,7 @@ int slot_of(std::string_view key) noexcept {
   return -1;
 }
 
-constexpr std::size_t kSlotCount = 6;
+constexpr std::size_t kSlotCount = 7;
 
 // Where the runtime's JSON readers put each slot's value.
 struct Members {
@@ -156,6 +167,7 @@ struct Members {
             &self.intitule,
             &self.description,
             &self.maquette_projet,
+            &self.modalities,
             &self.scopes,
             &self.terms_of_service_accepted,
             &self.data_protection_officer_informed,
@@ -167,10 +179,39 @@ struct Members {
 }  // namespace api_hostile_impl
 }  // namespace
 
+std::string_view to_string(APIHostile::Modalities value) {
+  switch (value) {
+    case APIHostile::Modalities::AB: return "a?\?=b";
+    case APIHostile::Modalities::C: return "c\\";
+  }
+  return {};
+}
+
+bool from_string(std::string_view text, APIHostile::Modalities& value) {
+  switch (text.size()) {
+    case 2:
+      if (text == "c\\") {
+        value = APIHostile::Modalities::C;
+        return true;
+      }
+      break;
+    case 5:
+      if (text == "a?\?=b") {
+        value = APIHostile::Modalities::AB;
+        return true;
+      }
+      break;
+    default:
+      break;
+  }
+  return false;
+}
+
 std::string_view to_string(APIHostile::Scope value) {
   switch (value) {
     case APIHostile::Scope::ImgOnerror: return "img_onerror";
     case APIHostile::Scope::Normal: return "normal";
+    case APIHostile::Scope::Trigraph: return "trigraph?\?/";
   }
   return {};
 }
@@ -186,6 +227,10 @@ bool from_string(std::string_view text, APIHostile::Scope& value) {
     case 11:
       if (text == "img_onerror") {
         value = APIHostile::Scope::ImgOnerror;
+        return true;
+      }
+      if (text == "trigraph?\?/") {
+        value = APIHostile::Scope::Trigraph;
         return true;
       }
       break;
@@ -226,6 +271,7 @@ nlohmann::ordered_json APIHostile::to_json() const {
   formc::rt::put(out, "intitule", intitule);
   formc::rt::put(out, "description", description);
   formc::rt::put(out, "maquette_projet", maquette_projet);
+  formc::rt::put(out, "modalities", modalities);
   formc::rt::put(out, "scopes", scopes);
   formc::rt::put(out, "terms_of_service_accepted", terms_of_service_accepted);
   formc::rt::put(out, "data_protection_officer_informed", data_protection_officer_informed);
@@ -239,6 +285,7 @@ std::string APIHostile::to_json_text() const {
   writer.put("intitule", intitule);
   writer.put("description", description);
   writer.put("maquette_projet", maquette_projet);
+  writer.put("modalities", modalities);
   writer.put("scopes", scopes);
   writer.put("terms_of_service_accepted", terms_of_service_accepted);
   writer.put("data_protection_officer_informed", data_protection_officer_informed);
@@ -303,11 +350,24 @@ formc::rt::ValidationResult APIHostile::validate(const formc::rt::Context& conte
     }
   }
 
-  // ---- Block scopes: Les données ----
+  // ---- Block modalities: Les modalités d'accès aux données ----
   {
     [[maybe_unused]] const bool complete = (*blocks & (std::uint64_t{1} << 1)) != 0;
-    // scopes: Les données
+    // modalities: La modalité d'accès aux données
     if (!check.input(3)) {
+      if (!this->modalities.empty()) {
+        check.items("modalities", "La modalité d'accès aux données", this->modalities, &formc::rt::is_option<APIHostile::Modalities>, /*max_items=*/2);
+      } else if (complete) {
+        check.fail("modalities", "required", "« La modalité d'accès aux données » doit être rempli(e).");
+      }
+    }
+  }
+
+  // ---- Block scopes: Les données ----
+  {
+    [[maybe_unused]] const bool complete = (*blocks & (std::uint64_t{1} << 2)) != 0;
+    // scopes: Les données
+    if (!check.input(4)) {
       if (!this->scopes.empty()) {
         check.scopes("scopes", "Les données", this->scopes, &formc::rt::enum_index<APIHostile::Scope>, form.allowed_scopes);
       } else if (complete) {
