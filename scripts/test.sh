@@ -8,5 +8,17 @@ scripts/setup.sh
 scripts/build.sh
 echo "== ctest"
 ctest --test-dir build --output-on-failure -j"$(nproc)" --timeout 600
+# A Release build (-O3, what users and packagers build) of the two programs,
+# warnings as errors as everywhere in CI, then a smoke check of each: a
+# Release-only warning or miscompile cannot come back unnoticed.
+echo "== Release build of formc and formd"
+BUILD_DIR=build-release BUILD_TYPE=Release BUILD_TARGETS="formc formd" \
+  scripts/build.sh -DFORMC_BUILD_TESTS=OFF -DFORMC_BUILD_BENCH=OFF
+build-release/compiler/driver/formc check definitions
+release_out="$(mktemp -d)"
+build-release/compiler/driver/formc compile definitions -o "$release_out" --quiet
+diff -r -x .formc-outputs -x .formc-state generated "$release_out"
+rm -rf "$release_out"
+build-release/runtime/formd/formd --help >/dev/null
 echo "== fuzzers (bounded)"
 scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
