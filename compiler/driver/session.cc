@@ -86,15 +86,19 @@ bool Session::load() {
   return !diags_.has_errors();
 }
 
-void Session::print_diagnostics() const {
+std::pair<std::string, std::string> Session::rendered_diagnostics() const {
   const auto list = diags_.sorted();
-  if (options_.format == "json") {
-    std::cout << support::render_json(sources_, list).dump(2) << "\n";
-    return;
-  }
-  std::cerr << support::render_text(sources_, list);
+  if (options_.format == "json") return {support::render_json(sources_, list).dump(2) + "\n", ""};
+  std::string err = support::render_text(sources_, list);
   const std::string summary = support::render_summary(diags_.error_count(), diags_.warning_count());
-  if (!summary.empty()) std::cerr << summary << "\n";
+  if (!summary.empty()) err += summary + "\n";
+  return {"", err};
+}
+
+void Session::print_diagnostics() const {
+  const auto [out, err] = rendered_diagnostics();
+  std::cout << out;
+  std::cerr << err;
 }
 
 }  // namespace formc::driver

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "model/ir.h"
@@ -42,6 +43,10 @@ class Session {
   [[nodiscard]] const support::SourceManager& sources() const { return sources_; }
   // Prints diagnostics (text to stderr, JSON to stdout) and the summary line.
   void print_diagnostics() const;
+  // What print_diagnostics() prints, as {stdout, stderr}.
+  [[nodiscard]] std::pair<std::string, std::string> rendered_diagnostics() const;
+  // The block library directory this session loads ("" for none).
+  [[nodiscard]] std::string library_directory() const { return standard_library(); }
   [[nodiscard]] const CommonOptions& options() const { return options_; }
 
  private:

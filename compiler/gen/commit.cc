@@ -1,6 +1,13 @@
 #include "gen/commit.h"
 
+#include <fcntl.h>
 #include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <thread>
+#include <utility>
+#include <vector>
 
 #include <filesystem>
 #include <fstream>
@@ -23,16 +30,54 @@ std::optional<std::string> read_all(const fs::path& p) {
   return s.str();
 }
 
+// Creates `target`, which must not exist (O_EXCL: never through a link planted meanwhile).
+bool write_new(const fs::path& target, const std::string& content) {
+  const int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) return false;
+  std::size_t done = 0;
+  while (done < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  const bool ok = ::close(fd) == 0 && done == content.size();
+  if (!ok) {
+    std::error_code ec;
+    fs::remove(target, ec);
+  }
+  return ok;
+}
+
 }  // namespace
 
 bool write_if_changed(const std::string& path, const std::string& content, bool& changed, std::string& error) {
   changed = false;
   const fs::path target(path);
-  if (auto existing = read_all(target); existing && *existing == content) return true;
+  const auto existing = read_all(target);
+  if (existing && *existing == content) return true;
   std::error_code ec;
-  fs::create_directories(target.parent_path().empty() ? fs::path(".") : target.parent_path(), ec);
-  if (ec) {
-    error = "cannot create directory " + target.parent_path().string() + ": " + ec.message();
+  if (!existing) {
+    // A new file has no old content a reader could see half-replaced: it is
+    // written in place (one file created instead of two). A run killed while
+    // writing it records no state (compile_state.h), so the next run
+    // compares it with what it must be and rewrites it.
+    if (write_new(target, content)) {
+      changed = true;
+      return true;
+    }
+    fs::create_directories(target.parent_path().empty() ? fs::path(".") : target.parent_path(), ec);
+    if (ec) {
+      error = "cannot create directory " + target.parent_path().string() + ": " + ec.message();
+      return false;
+    }
+    if (write_new(target, content)) {
+      changed = true;
+      return true;
+    }
+    error = "cannot write " + target.string();
     return false;
   }
   const fs::path temp = target.string() + ".tmp" + std::to_string(::getpid());
@@ -65,11 +110,34 @@ bool commit_outputs(const OutputSet& outputs, const std::string& out_dir, Commit
       if (!line.empty()) previous.insert(line);
     }
   }
+  // Files are compared and written by every core (the kernel's file creation
+  // dominates a full compile); each thread takes every n-th file.
+  std::vector<std::pair<const std::string*, const std::string*>> files;
   for (const auto& [rel, content] : outputs.files()) {
-    bool changed = false;
-    if (!write_if_changed((root / rel).string(), content, changed, error)) return false;
-    ++(changed ? stats.written : stats.unchanged);
+    files.emplace_back(&rel, &content);
     previous.erase(rel);
+  }
+  const std::size_t workers = std::max<std::size_t>(1, std::min<std::size_t>(std::thread::hardware_concurrency(), 8));
+  std::vector<CommitStats> part_stats(workers);
+  std::vector<std::string> part_errors(workers);
+  auto work = [&](std::size_t w) {
+    for (std::size_t i = w; i < files.size(); i += workers) {
+      bool changed = false;
+      if (!write_if_changed((root / *files[i].first).string(), *files[i].second, changed, part_errors[w])) return;
+      ++(changed ? part_stats[w].written : part_stats[w].unchanged);
+    }
+  };
+  std::vector<std::thread> threads;
+  for (std::size_t w = 1; w < workers; ++w) threads.emplace_back(work, w);
+  work(0);
+  for (auto& t : threads) t.join();
+  for (std::size_t w = 0; w < workers; ++w) {
+    if (!part_errors[w].empty()) {
+      error = part_errors[w];
+      return false;
+    }
+    stats.written += part_stats[w].written;
+    stats.unchanged += part_stats[w].unchanged;
   }
   // Stale outputs: produced last time, not now. Only our own files are removed.
   std::error_code ec;

@@ -3,7 +3,9 @@
 // Contract (TableGen's --write-if-changed, ninja's restat):
 //  - a file whose content is unchanged is not touched (its mtime stays);
 //  - a changed file is written to a temporary file in the same directory and
-//    renamed over the old one, so readers never see a partial file;
+//    renamed over the old one, so readers never see a partial file; a new
+//    file (no old content to protect) is created in place;
+//  - files are compared and written on every core, the result is the same;
 //  - files this tool produced last time (listed in OUTDIR/.formc-outputs)
 //    and not produced now are removed, then empty folders are pruned;
 //  - nothing is written at all when `allowed` is false (the caller had errors).

@@ -11,4 +11,9 @@ void OutputSet::add(std::string relative_path, std::string content) {
   (void)inserted;
 }
 
+void OutputSet::merge(OutputSet&& other) {
+  for (auto& [path, content] : other.files_) add(path, std::move(content));
+  other.files_.clear();
+}
+
 }  // namespace formc::gen

@@ -16,6 +16,9 @@ class OutputSet {
  public:
   // Adds a file; a second file at the same path is a generator bug (asserts).
   void add(std::string relative_path, std::string content);
+  // Moves every file of `other` here (generators run in parallel into sets
+  // of their own; merged, the set is the same whatever finished first).
+  void merge(OutputSet&& other);
   [[nodiscard]] const std::map<std::string, std::string>& files() const { return files_; }
   [[nodiscard]] bool contains(std::string_view path) const { return files_.count(std::string(path)) != 0; }
 

@@ -1,51 +1,108 @@
 #!/usr/bin/env bash
-# Benchmark: how long `formc check` takes on the real DataPass files
-# (../shared/reference/datapass-v2) and on our own definitions/, median of N
-# runs after a warm-up. Also reports peak memory (GNU time's maxrss when
-# available). Usage: tests/bench/bench_check.sh [RUNS] (default 15).
+# Benchmark: formc check / compile on the real DataPass files
+# (../shared/reference/datapass-v2), on that corpus replicated ×10 and ×100
+# under new ids (tests/bench/make_corpus.py), and on our own definitions/,
+# with yaml-cpp parsing the same files (tests/bench/yaml/yaml_floor) as the
+# floor, in the same run. Median of N runs after a warm-up; the load average
+# is printed first (the machine may be shared).
+#
+#   tests/bench/bench_check.sh [RUNS]      (default 15; ×100 uses RUNS/5, at least 3)
+#
+# Compile figures: full (into a directory never used before), no-op (inputs
+# unchanged: formc recognises it before reading any YAML, 0 files written),
+# touch-one (one definition file edited: every output regenerated in memory,
+# only the changed files written). FORMC_TIMINGS=1 shows formc's phases.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS="${1:-15}"
 FORMC="${FORMC:-build/compiler/driver/formc}"
+YAML_FLOOR="${YAML_FLOOR:-$(dirname "$FORMC")/../../tests/bench/yaml/yaml_floor}"
 [[ -x "$FORMC" ]] || { echo "build formc first (scripts/build.sh)"; exit 2; }
+[[ -x "$YAML_FLOOR" ]] || { echo "build yaml_floor first (cmake --build build --target yaml_floor)"; exit 2; }
+FORMC="$(cd "$(dirname "$FORMC")" && pwd)/$(basename "$FORMC")"
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
 
 median_ms() {  # runs a command RUNS times, prints "median min max" in ms
+  local runs="$1"; shift
   local -a times=()
   "$@" >/dev/null 2>&1 || true  # warm-up (page cache)
-  for ((i = 0; i < RUNS; i++)); do
+  for ((i = 0; i < runs; i++)); do
     local start end
     start=$(date +%s%N)
     "$@" >/dev/null 2>&1 || true
     end=$(date +%s%N)
     times+=($(((end - start) / 1000)))
   done
-  printf "%s\n" "${times[@]}" | sort -n | awk '{ t[NR] = $1 } END { printf "%.2f %.2f %.2f", t[int((NR + 1) / 2)] / 1000, t[1] / 1000, t[NR] / 1000 }'
+  printf "%s\n" "${times[@]}" | sort -n | awk '{ t[NR] = $1 } END { printf "%.1f %.1f %.1f", t[int((NR + 1) / 2)] / 1000, t[1] / 1000, t[NR] / 1000 }'
 }
 
-report() {
-  local label="$1"; shift
-  read -r med min max <<<"$(median_ms "$@")"
-  local rss="n/a"
-  if [[ "$(type -t "$1")" == file ]] && command -v /usr/bin/time >/dev/null; then
-    rss="$(/usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -n 1) KiB"
-  fi
-  printf "%-48s median %8s ms  (min %s, max %s, %d runs)  peak RSS %s\n" "$label" "$med" "$min" "$max" "$RUNS" "$rss"
+report() {  # LABEL RUNS COMMAND...
+  local label="$1" runs="$2"; shift 2
+  read -r med min max <<<"$(median_ms "$runs" "$@")"
+  printf "%-58s median %8s ms  (min %s, max %s, %d runs)\n" "$label" "$med" "$min" "$max" "$runs"
 }
 
+# Full compiles write into directories never used before (a directory
+# deleted just before makes ext4 slower to create files: not formc's time).
+fresh=0
+fresh_compile() {
+  fresh=$((fresh + 1))
+  "$FORMC" compile "$1" -o "$WORK/full-$fresh" --quiet
+}
+
+# The summary line of one compile ("N files: W written, ...").
+summary() { "$FORMC" compile "$1" -o "$2" 2>&1 >/dev/null | grep -E '^formc: [0-9]+ files' || true; }
+
+bench_root() {  # LABEL ROOT RUNS
+  local label="$1" root="$2" runs="$3"
+  local files bytes
+  mapfile -t yml < <(find "$root" -name '*.yml' | sort)
+  files=${#yml[@]}
+  bytes=$(cat "${yml[@]}" | wc -c)
+  echo "-- $label: $files YAML files, $bytes bytes"
+  read -r med min max nodes <<<"$("$YAML_FLOOR" "$runs" "${yml[@]}")"
+  printf "%-58s median %8s ms  (min %s, max %s, %d runs)\n" "floor: yaml-cpp parse of the same files" "$med" "$min" "$max" "$runs"
+  report "formc check" "$runs" "$FORMC" check "$root"
+  report "formc compile, full (into an unused directory)" "$runs" fresh_compile "$root"
+  local out="$WORK/noop-$label"
+  "$FORMC" compile "$root" -o "$out" --quiet 2>/dev/null
+  report "formc compile, no-op (inputs unchanged)" "$runs" "$FORMC" compile "$root" -o "$out" --quiet
+  echo "   no-op: $(summary "$root" "$out")"
+  rm -rf "$WORK"/full-*
+}
+
+uptime
 if [[ -d ../shared/reference/datapass-v2 ]]; then
-  files=$(find ../shared/reference/datapass-v2 -name '*.yml' | wc -l)
-  bytes=$(cat $(find ../shared/reference/datapass-v2 -name '*.yml') | wc -c)
-  echo "corpus: $files YAML files, $bytes bytes"
-  report "formc check ../shared/reference/datapass-v2" "$FORMC" check ../shared/reference/datapass-v2
-  OUT="$(mktemp -d)"
-  fresh_compile() { rm -rf "$OUT/full"; "$FORMC" compile ../shared/reference/datapass-v2 -o "$OUT/full" --quiet; }
-  report "formc compile (full, into an empty directory)" fresh_compile
-  "$FORMC" compile ../shared/reference/datapass-v2 -o "$OUT/noop" --quiet 2>/dev/null
-  report "formc compile (no-op recompile)" "$FORMC" compile ../shared/reference/datapass-v2 -o "$OUT/noop" --quiet
-  echo "outputs: $(find "$OUT/noop" -type f | wc -l) files, $(du -sh "$OUT/noop" | cut -f1)"
-  rm -rf "$OUT"
+  SHARED=../shared/reference/datapass-v2
+  bench_root "shared corpus" "$SHARED" "$RUNS"
+  # Touch one definition: a copy of the corpus whose le_taxi.yml is rewritten
+  # (new mtime) before each compile, its content alternating between two versions.
+  cp -r "$SHARED" "$WORK/touch"
+  out="$WORK/touch-out"
+  "$FORMC" compile "$WORK/touch" -o "$out" --quiet 2>/dev/null
+  target="$WORK/touch/authorization_definitions/le_taxi.yml"
+  cp "$target" "$WORK/le_taxi.a"
+  sed 's/^  name: .*/  name: "le.taxi (bis)"/' "$target" > "$WORK/le_taxi.b"
+  flip=0
+  touch_one() {
+    flip=$((1 - flip))
+    if ((flip)); then cp "$WORK/le_taxi.b" "$target"; else cp "$WORK/le_taxi.a" "$target"; fi
+    "$FORMC" compile "$WORK/touch" -o "$out" --quiet
+  }
+  report "formc compile, touch one definition (le_taxi.yml)" "$RUNS" touch_one
+  flip=0
+  cp "$WORK/le_taxi.b" "$target"
+  echo "   touch-one: $(summary "$WORK/touch" "$out")"
+  for n in 10 100; do
+    python3 tests/bench/make_corpus.py "$SHARED" "$n" "$WORK/x$n" >/dev/null
+    runs=$RUNS
+    ((n == 100)) && runs=$(((RUNS + 4) / 5 < 3 ? 3 : (RUNS + 4) / 5))
+    bench_root "shared corpus ×$n" "$WORK/x$n" "$runs"
+    rm -rf "$WORK/x$n" "$WORK/noop-shared corpus ×$n"
+  done
 else
   echo "SKIPPED: ../shared/reference/datapass-v2 is absent"
 fi
-report "formc check definitions" "$FORMC" check definitions
-report "formc dump-ir definitions" "$FORMC" dump-ir definitions
+report "formc check definitions" "$RUNS" "$FORMC" check definitions
+report "formc dump-ir definitions" "$RUNS" "$FORMC" dump-ir definitions

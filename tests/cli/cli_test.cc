@@ -187,9 +187,12 @@ std::map<std::string, fs::file_time_type> mtimes(const fs::path& dir) {
   return out;
 }
 
+// Every output's content (not .formc-state: formc's record of the run, with
+// absolute paths and times, is no output).
 std::map<std::string, std::string> contents(const fs::path& dir) {
   std::map<std::string, std::string> out;
   for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (e.path().filename() == ".formc-state") continue;
     if (e.is_regular_file()) out[fs::relative(e.path(), dir).string()] = slurp(e.path());
   }
   return out;
@@ -244,6 +247,55 @@ TEST_CASE("formc compile: a no-op compile touches no file, and errors write noth
   CHECK_FALSE(fs::exists(t.dir / "fresh"));
   CHECK(formc("compile root -o fresh", t.dir).status == 1);
   CHECK_FALSE(fs::exists(t.dir / "fresh"));
+}
+
+TEST_CASE("formc compile recognises unchanged inputs before reading them, and nothing else") {
+  TempRoot t;
+  // A warning, so that the replayed diagnostics can be seen.
+  t.write("root/authorization_definitions/x.yml", std::string(kCompileDefinition) + "  features:\n    teleportation: true\n");
+  t.write("root/authorization_request_forms/x.yml", kCompileForm);
+  const Run first = formc("compile root -o out --depfile out.d", t.dir);
+  REQUIRE(first.status == 0);
+  REQUIRE(fs::exists(t.dir / "out/.formc-state"));
+  const auto contents_before = contents(t.dir / "out");
+  const auto before = mtimes(t.dir / "out");
+  const std::string depfile = slurp(t.dir / "out.d");
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  // Unchanged: the same diagnostics and depfile, no file touched.
+  const Run noop = formc("compile root -o out --depfile out.d", t.dir);
+  CHECK(noop.status == 0);
+  const auto diagnostics = [](const std::string& err) { return err.substr(0, err.find("formc: ")); };
+  CHECK(diagnostics(noop.err) == diagnostics(first.err));
+  CHECK(noop.err.find("unknown feature 'teleportation'") != std::string::npos);
+  CHECK(noop.err.find("0 written") != std::string::npos);
+  CHECK(mtimes(t.dir / "out") == before);
+  CHECK(slurp(t.dir / "out.d") == depfile);
+  // The key covers the options: another environment or --werror is a real run.
+  CHECK(formc("compile root -o out --werror", t.dir).status == 1);
+  CHECK(mtimes(t.dir / "out") == before);
+  // An output deleted or edited by hand is restored by the next run.
+  const fs::path schema = t.dir / "out/schemas/api-x.schema.json";
+  fs::remove(schema);
+  CHECK(formc("compile root -o out", t.dir).status == 0);
+  CHECK(slurp(schema) == contents_before.at("schemas/api-x.schema.json"));
+  std::ofstream(schema, std::ios::binary) << "{}";
+  CHECK(formc("compile root -o out", t.dir).status == 0);
+  CHECK(slurp(schema) == contents_before.at("schemas/api-x.schema.json"));
+  // An edited input (same size, new modification time) is compiled again.
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  t.write("root/authorization_definitions/x.yml", std::string(kCompileDefinition) + "  features:\n    teleportatioN: true\n");
+  const Run edited = formc("compile root -o out", t.dir);
+  CHECK(edited.status == 0);
+  CHECK(edited.err.find("unknown feature 'teleportatioN'") != std::string::npos);
+  // A new input file is seen too.
+  t.write("root/authorization_request_forms/y.yml", "api-y:\n  authorization_request: api_x\n");
+  CHECK(formc("compile root -o out", t.dir).status == 0);
+  CHECK(fs::exists(t.dir / "out/schemas/api-y.schema.json"));
+  // A state that is not formc's is ignored (a full run), never trusted.
+  std::ofstream(t.dir / "out/.formc-state", std::ios::binary) << "formc-state 1\n999\nx\n";
+  fs::remove(t.dir / "out/schemas/api-y.schema.json");
+  CHECK(formc("compile root -o out", t.dir).status == 0);
+  CHECK(fs::exists(t.dir / "out/schemas/api-y.schema.json"));
 }
 
 TEST_CASE("formc compile removes outputs that are no longer produced") {

@@ -8,7 +8,7 @@ REPO="$(cd "$(dirname "$0")/../.." && pwd)"
 OUT="$(mktemp -d)"
 trap 'rm -rf "$OUT"' EXIT
 (cd "$REPO" && "$FORMC" compile definitions -o "$OUT" --quiet)
-if ! diff -ruN -x .formc-outputs "$REPO/generated" "$OUT"; then
+if ! diff -ruN -x .formc-outputs -x .formc-state "$REPO/generated" "$OUT"; then
   echo
   echo "generated/ is stale. Refresh it with:"
   echo "  build/compiler/driver/formc compile definitions -o generated"

@@ -15,7 +15,7 @@ for case_dir in */; do
   if ! (cd "$case_dir" && "$FORMC" compile input -o "$out" --quiet); then
     echo "golden: $case_dir: formc compile failed"; status=1; rm -rf "$out"; continue
   fi
-  rm -f "$out/.formc-outputs"
+  rm -f "$out/.formc-outputs" "$out/.formc-state"
   if [[ "$MODE" == "--update" ]]; then
     diff -ruN "$case_dir/expected" "$out" || true
     rm -rf "$case_dir/expected"; cp -r "$out" "$case_dir/expected"

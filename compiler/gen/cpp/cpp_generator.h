@@ -27,7 +27,8 @@ namespace formc::gen::cpp {
 class CppGenerator final : public gen::Generator {
  public:
   [[nodiscard]] std::string_view name() const override { return "cpp"; }
-  void generate(const model::Module& module, OutputSet& out) const override;
+  void generate_part(const model::Module& module, std::size_t part, std::size_t parts, OutputSet& out) const override;
+  void finish(const model::Module& module, OutputSet& out) const override;
 };
 
 struct GeneratedFiles {

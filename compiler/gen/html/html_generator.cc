@@ -390,8 +390,10 @@ std::string document(std::string_view first_line, std::string_view note, Element
 
 }  // namespace
 
-void HtmlGenerator::generate(const model::Module& module, OutputSet& out) const {
-  for (const Form& form : module.forms) {
+void HtmlGenerator::generate_part(const model::Module& module, std::size_t part, std::size_t parts, OutputSet& out) const {
+  for (std::size_t f = 0; f < module.forms.size(); ++f) {
+    if (!in_part(f, part, parts)) continue;
+    const Form& form = module.forms[f];
     const Definition* def = module.find_definition(form.definition_id);
     if (!def) continue;  // the checker reported it; generation does not run on errors
     const std::string first = header(def->source_file, form.source_file);
@@ -409,16 +411,18 @@ void HtmlGenerator::generate(const model::Module& module, OutputSet& out) const 
     out.add(paths::html_introduction(form.uid), document(first, template_note("none"), introduction_fragment(module, *def, form)));
     out.add(paths::html_conditions_js(form.uid), conditions_js(*def, form, first));
   }
+  // A definition's first rule is the one rendered (the checker reports others).
   std::set<std::string> eligibility_done;
-  for (const auto& rule : module.eligibility_rules) {
+  for (std::size_t r = 0; r < module.eligibility_rules.size(); ++r) {
+    const auto& rule = module.eligibility_rules[r];
     const Definition* def = module.find_definition(rule.definition_id);
-    if (!def || !eligibility_done.insert(rule.definition_id).second) continue;
+    if (!def || !eligibility_done.insert(rule.definition_id).second || !in_part(r, part, parts)) continue;
     const std::string first = header(def->source_file, "eligibility rule " + std::to_string(rule.id));
     const std::string scripts = "static/formc-expr.js, static/formc-forms.js, " + paths::html_eligibility_js(rule.definition_id);
     out.add(paths::html_eligibility(rule.definition_id), document(first, template_note(scripts), eligibility_fragment(rule)));
     out.add(paths::html_eligibility_js(rule.definition_id), eligibility_js(rule, first));
   }
-  if (!module.forms.empty() || !module.eligibility_rules.empty()) {
+  if (part == 0 && (!module.forms.empty() || !module.eligibility_rules.empty())) {
     out.add(std::string(paths::kExprJs), std::string(expr_js()));
     out.add(std::string(paths::kFormsJs), std::string(forms_js()));
   }

@@ -28,7 +28,7 @@ namespace formc::gen::html {
 class HtmlGenerator final : public gen::Generator {
  public:
   [[nodiscard]] std::string_view name() const override { return "html"; }
-  void generate(const model::Module& module, OutputSet& out) const override;
+  void generate_part(const model::Module& module, std::size_t part, std::size_t parts, OutputSet& out) const override;
 };
 
 }  // namespace formc::gen::html

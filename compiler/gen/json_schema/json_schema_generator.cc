@@ -67,31 +67,37 @@ constexpr const char* kKeyOrder[] = {
 // Reorders the keys of a schema object (and of every subschema) by kKeyOrder;
 // unknown keys keep their relative order, after the known ones. The maps
 // `properties` and `$defs` keep their own (IR) order.
-Json normalize(const Json& schema) {
-  if (!schema.is_object()) return schema;
+Json normalize(Json&& schema) {
+  // Takes the schema by value and moves every sub-schema: a form's schema is
+  // large and normalised once, copying it was most of this generator's time.
+  if (!schema.is_object()) return std::move(schema);
   Json out = Json::object();
-  auto sub = [](const std::string& key, const Json& value) -> Json {
+  auto sub = [](const std::string& key, Json&& value) -> Json {
     if (key == "properties" || key == "$defs") {
       Json m = Json::object();
-      for (const auto& [k, v] : value.items()) m[k] = normalize(v);
+      for (auto& [k, v] : value.items()) m[k] = normalize(std::move(v));
       return m;
     }
     if (key == "allOf" || key == "anyOf" || key == "oneOf") {
       Json a = Json::array();
-      for (const auto& v : value) a.push_back(normalize(v));
+      for (auto& v : value) a.push_back(normalize(std::move(v)));
       return a;
     }
     if (key == "items" || key == "contains" || key == "if" || key == "then" || key == "else" || key == "not" ||
         key == "additionalProperties" || key == "unevaluatedProperties") {
-      return normalize(value);
+      return normalize(std::move(value));
     }
-    return value;
+    return std::move(value);
   };
+  std::set<std::string, std::less<>> placed;
   for (const char* key : kKeyOrder) {
-    if (const auto it = schema.find(key); it != schema.end()) out[key] = sub(key, *it);
+    if (const auto it = schema.find(key); it != schema.end()) {
+      out[key] = sub(key, std::move(*it));
+      placed.insert(key);
+    }
   }
-  for (const auto& [k, v] : schema.items()) {
-    if (!out.contains(k)) out[k] = sub(k, v);
+  for (auto& [k, v] : schema.items()) {
+    if (!placed.count(k)) out[k] = sub(k, std::move(v));
   }
   return out;
 }
@@ -401,7 +407,7 @@ class FormSchemaBuilder {
     for (const auto& f : def_.extra_checkboxes) add_field(f);
     add_submit_checkboxes();
 
-    root["properties"] = properties_;
+    root["properties"] = std::move(properties_);
     if (!root_.required().empty()) root["required"] = root_.required();
     root["additionalProperties"] = false;
 
@@ -415,7 +421,7 @@ class FormSchemaBuilder {
     add_format_defs(defs);
     for (const auto& kind : contact_order_) defs["contact_" + kind] = contact_def(kind);
     if (!defs.empty()) root["$defs"] = std::move(defs);
-    return normalize(root);
+    return normalize(std::move(root));
   }
 
  private:
@@ -741,8 +747,11 @@ Json form_schema(const model::Definition& definition, const model::Form& form) {
   return FormSchemaBuilder(definition, form).build();
 }
 
-void JsonSchemaGenerator::generate(const model::Module& module, OutputSet& out) const {
-  for (const auto& form : module.forms) {
+void JsonSchemaGenerator::generate_part(const model::Module& module, std::size_t part, std::size_t parts,
+                                        OutputSet& out) const {
+  for (std::size_t i = 0; i < module.forms.size(); ++i) {
+    if (!in_part(i, part, parts)) continue;
+    const auto& form = module.forms[i];
     const model::Definition* def = module.find_definition(form.definition_id);
     assert(def && "the checker resolves every form's definition");
     if (!def) continue;
