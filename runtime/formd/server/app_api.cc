@@ -291,7 +291,6 @@ void App::install_api(http::Router& router) {
     Json data = catalog->prefill(*entry);
     if ((*body).contains("data")) {
       if (!(*body)["data"].is_object()) return http::send_json_error(res, 400, "« data » doit être un objet JSON.");
-      if (const auto refused = document_keys_refused(*entry, (*body)["data"]); !refused.empty()) return send_invalid_request(res, refused);
       data.merge_patch((*body)["data"]);
     }
     std::vector<formc::rt::Error> errors;
@@ -338,8 +337,6 @@ void App::install_api(http::Router& router) {
     if (!data.is_object()) data = Json::object();
     if (!submit && (*body).contains("data")) {
       if (!(*body)["data"].is_object()) return http::send_json_error(res, 400, "« data » doit être un objet JSON.");
-      // Documents come with their bytes only (POST …/documents/{field}).
-      if (const auto refused = document_keys_refused(*entry, (*body)["data"]); !refused.empty()) return send_invalid_request(res, refused);
       data.merge_patch((*body)["data"]);
     }
     std::vector<formc::rt::Error> errors;
