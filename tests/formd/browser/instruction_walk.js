@@ -16,64 +16,11 @@
 const assert = require("node:assert/strict");
 const { newSiret, uniqueEmail, grantRole, validDocument } = require("../client");
 const { expectFieldError } = require("./journey");
+const {
+  clickAndLoad, expectPath, squash, mainText, historyOf, logIn, submitThroughApi, requestState, expectSuccessNotice,
+} = require("./steps");
 
-const PSC = "api-pro-sante-connect";
 const DEFINITION = "api_pro_sante_connect";
-
-async function clickAndLoad(page, locator) {
-  const [response] = await Promise.all([page.waitForNavigation({ waitUntil: "load" }), locator.click()]);
-  return response;
-}
-
-async function expectPath(page, re, what) {
-  const url = new URL(page.url());
-  assert.match(url.pathname + url.search, re, `${what}: unexpected URL ${page.url()}`);
-}
-
-const squash = (t) => (t || "").replace(/\s+/g, " ").replace(/[’‘]/g, "'").trim();
-
-async function mainText(page) {
-  return squash(await page.locator("main").innerText());
-}
-
-// The entries of the history, newest first: [{ name, text }].
-async function historyOf(page) {
-  return page.locator("#historique [data-formd-event]").evaluateAll((items) =>
-    items.map((li) => ({ name: li.getAttribute("data-formd-event"), text: li.textContent.replace(/\s+/g, " ").replace(/[’‘]/g, "'").trim() })));
-}
-
-// The development login page, as a person fills it.
-async function logIn(page, { email, name, siret }) {
-  await page.getByLabel("Adresse électronique").fill(email);
-  await page.getByLabel("Prénom et nom").fill(name);
-  await page.getByLabel("SIRET de votre organisation").fill(siret);
-  await clickAndLoad(page, page.getByRole("button", { name: "Se connecter" }));
-}
-
-// A request created and submitted through the JSON API with the session of `context`.
-async function submitThroughApi(context, base, data) {
-  const session = await context.request.get(base + "/api/v1/session");
-  assert.equal(session.status(), 200, "the API session of the browser");
-  const csrf = (await session.json()).csrf_token;
-  const headers = { "X-CSRF-Token": csrf };
-  const created = await context.request.post(base + "/api/v1/requests", { data: { form_uid: PSC, data: { ...validDocument(), ...data } }, headers });
-  assert.equal(created.status(), 201, await created.text());
-  const { id, version } = await created.json();
-  const submitted = await context.request.post(`${base}/api/v1/requests/${id}/submit`, { data: { version }, headers });
-  assert.equal(submitted.status(), 200, await submitted.text());
-  return id;
-}
-
-async function requestState(context, base, id) {
-  const res = await context.request.get(`${base}/api/v1/requests/${id}`);
-  assert.equal(res.status(), 200);
-  return res.json();
-}
-
-async function expectSuccessNotice(page, what) {
-  const notice = page.locator("main .fr-alert--success");
-  assert.equal(await notice.count(), 1, `${what}: a success notice`);
-}
 
 // runs the walk. `newContext()` gives a fresh browser context; `shot(name, page)` audits and screenshots.
 async function instructionWalk({ base, dataDir, newContext, shot, watch }) {
@@ -268,8 +215,4 @@ async function instructionWalk({ base, dataDir, newContext, shot, watch }) {
   for (const c of [aContext, iContext, mContext]) await c.close();
 }
 
-module.exports = {
-  instructionWalk,
-  // The steps other walks share (lifecycle_walk.js).
-  clickAndLoad, expectPath, squash, mainText, historyOf, logIn, submitThroughApi, requestState, expectSuccessNotice,
-};
+module.exports = { instructionWalk };

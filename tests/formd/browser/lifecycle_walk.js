@@ -26,7 +26,7 @@ const assert = require("node:assert/strict");
 const { newSiret, uniqueEmail, grantRole } = require("../client");
 const {
   clickAndLoad, expectPath, squash, mainText, logIn, submitThroughApi, requestState, expectSuccessNotice,
-} = require("./instruction_walk");
+} = require("./steps");
 
 const DEFINITION = "api_pro_sante_connect";
 const OLD_CONTACT = "tech@exemple.fr";

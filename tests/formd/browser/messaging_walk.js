@@ -18,44 +18,9 @@
 
 const assert = require("node:assert/strict");
 const { newSiret, uniqueEmail, grantRole, validDocument } = require("../client");
+const { clickAndLoad, expectPath, squash, mainText, logIn, api } = require("./steps");
 
 const PSC = "api-pro-sante-connect";
-
-async function clickAndLoad(page, locator) {
-  const [response] = await Promise.all([page.waitForNavigation({ waitUntil: "load" }), locator.click()]);
-  return response;
-}
-
-async function expectPath(page, re, what) {
-  const url = new URL(page.url());
-  assert.match(url.pathname + url.search, re, `${what}: unexpected URL ${page.url()}`);
-}
-
-const squash = (t) => (t || "").replace(/\s+/g, " ").replace(/[’‘]/g, "'").trim();
-
-async function mainText(page) {
-  return squash(await page.locator("main").innerText());
-}
-
-async function logIn(page, { email, name, siret }) {
-  await page.getByLabel("Adresse électronique").fill(email);
-  await page.getByLabel("Prénom et nom").fill(name);
-  await page.getByLabel("SIRET de votre organisation").fill(siret);
-  await clickAndLoad(page, page.getByRole("button", { name: "Se connecter" }));
-}
-
-// The JSON API with the session of a browser context (cookie and CSRF token).
-async function api(context, base) {
-  const session = await context.request.get(base + "/api/v1/session");
-  assert.equal(session.status(), 200, "the API session of the browser");
-  const headers = { "X-CSRF-Token": (await session.json()).csrf_token };
-  const call = async (method, path, data, expected = 200) => {
-    const res = await context.request.fetch(base + path, { method, data, headers });
-    assert.equal(res.status(), expected, `${method} ${path}: ${await res.text()}`);
-    return res.json();
-  };
-  return { get: (path) => call("GET", path), post: (path, data = {}, expected) => call("POST", path, data, expected) };
-}
 
 async function messagingWalk({ base, dataDir, newContext, shot, watch }) {
   const project = `Téléconsultation de l’hôpital ${process.pid}`;
