@@ -101,8 +101,11 @@ int main(int argc, char** argv) {
   cli.add_flag("--dev", dev,
                "Mode développement : recharge les définitions depuis le disque à chaque modification, par "
                "l’interpréteur de formc (sans redémarrage ni recompilation) ; la validation passe par l’interpréteur");
-  cli.add_option("--definitions", definitions, "Répertoire des définitions")->capture_default_str();
-  cli.add_option("--library", library, "Répertoire de la bibliothèque de blocs (par défaut : celle de formc)");
+  cli.add_option("--definitions", definitions,
+                 "Répertoire des définitions ; s’il contient library/, c’est sa bibliothèque de blocs qui est utilisée")
+      ->capture_default_str();
+  cli.add_option("--library", library,
+                 "Répertoire de la bibliothèque de blocs (par défaut : le library/ des définitions, sinon celle de formc)");
   cli.add_option("--assets", assets, "Répertoire de la distribution DSFR (npm @gouvfr/dsfr, dist/)")->capture_default_str();
   cli.add_option("--session-ttl", session_ttl, "Durée de vie d’une session, en secondes")
       ->capture_default_str()
