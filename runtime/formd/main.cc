@@ -4,6 +4,8 @@
 #include <csignal>
 #include <sys/socket.h>
 #include <filesystem>
+#include <fstream>
+#include <cctype>
 #include <iostream>
 #include <algorithm>
 #include <atomic>
@@ -147,6 +149,28 @@ int main(int argc, char** argv) {
                  "chaque nouvel essai (au plus 1 h), abandon après 10 essais")
       ->capture_default_str()
       ->check(CLI::Range(1L, 3600L));
+  // ProConnect (issue 13): the OpenID Connect login, also from the
+  // environment (FORMD_OIDC_*) or a configuration file (--config).
+  std::string oidc_issuer, oidc_client_id, oidc_client_secret_file;
+  long session_idle = 2 * 3600;
+  cli.set_config("--config", "", "Fichier de configuration (TOML ou INI : une ligne nom = valeur par option longue)");
+  auto* oidc_issuer_option =
+      cli.add_option("--oidc-issuer", oidc_issuer,
+                     "Émetteur OpenID Connect de ProConnect (intégration : https://fca.integ01.dev-agentconnect.fr/api/v2, "
+                     "production : https://auth.agentconnect.gouv.fr/api/v2) ; active « S’identifier avec ProConnect »")
+          ->envname("FORMD_OIDC_ISSUER");
+  auto* oidc_client_option =
+      cli.add_option("--oidc-client-id", oidc_client_id, "Identifiant client ProConnect de formd")->envname("FORMD_OIDC_CLIENT_ID");
+  auto* oidc_secret_option =
+      cli.add_option("--oidc-client-secret-file", oidc_client_secret_file,
+                     "Fichier contenant le secret client ProConnect (jamais sur la ligne de commande)")
+          ->envname("FORMD_OIDC_CLIENT_SECRET_FILE");
+  oidc_issuer_option->needs(oidc_client_option)->needs(oidc_secret_option);
+  oidc_client_option->needs(oidc_issuer_option);
+  oidc_secret_option->needs(oidc_issuer_option);
+  cli.add_option("--session-idle", session_idle, "Une session inutilisée pendant cette durée, en secondes, prend fin (0 : jamais)")
+      ->capture_default_str()
+      ->check(CLI::Range(0L, 30L * 24 * 3600));
   // formd roles grant|revoke|list: see cli/roles_command.h.
   formd::cli::RolesCommand roles_command;
   auto* roles = cli.add_subcommand("roles", "Gère les rôles des utilisateurs (format DataPass : "
@@ -216,6 +240,23 @@ int main(int argc, char** argv) {
   options.documents_dir = (std::filesystem::path(data_dir) / "documents").string();
   options.max_upload_bytes = max_upload_bytes;
   options.public_url = public_url.empty() ? "http://localhost:" + std::to_string(port) : public_url;
+  options.session_idle_seconds = session_idle;
+  if (!oidc_issuer.empty()) {
+    std::ifstream secret_file(oidc_client_secret_file);
+    std::string secret((std::istreambuf_iterator<char>(secret_file)), std::istreambuf_iterator<char>());
+    while (!secret.empty() && std::isspace(static_cast<unsigned char>(secret.back()))) secret.pop_back();
+    if (!secret_file || secret.empty()) {
+      std::cerr << "formd: error: --oidc-client-secret-file " << oidc_client_secret_file << " : fichier illisible ou vide\n";
+      return 1;
+    }
+    formd::auth::oidc::RelyingPartyConfig oidc;
+    oidc.issuer = oidc_issuer;
+    oidc.client_id = oidc_client_id;
+    oidc.client_secret = secret;
+    oidc.redirect_uri = options.public_url + "/auth/proconnect/callback";
+    options.proconnect = std::make_shared<formd::auth::oidc::RelyingParty>(oidc);
+    std::cerr << "formd: ProConnect login through " << oidc_issuer << ", callback " << oidc.redirect_uri << "\n";
+  }
   std::unique_ptr<formd::App> app_holder;
   try {
     app_holder = std::make_unique<formd::App>(*catalogs, *store, options);

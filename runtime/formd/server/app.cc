@@ -59,7 +59,7 @@ pages::Viewer App::Caller::viewer() const {
 
 App::Caller App::identify(const httplib::Request& req) {
   Caller caller;
-  const auto token = http::cookie(req, kSessionCookie);
+  const auto token = http::cookie(req, cookie_name(kSessionCookie));
   if (!token || !auth::looks_like_token(*token)) return caller;
   caller.session = store_.find_session(auth::digest(*token));
   if (!caller.session) return caller;
@@ -73,13 +73,14 @@ App::Caller App::identify(const httplib::Request& req) {
   return caller;
 }
 
-App::Caller App::start_session(const storage::User& user, httplib::Response& res) {
+App::Caller App::start_session(const storage::User& user, httplib::Response& res, const std::string& id_token) {
   Caller caller;
   caller.session_token = auth::new_token();
   caller.csrf_token = auth::csrf_token(caller.session_token);
-  caller.session = store_.create_session(auth::digest(caller.session_token), user.id, options_.session_ttl_seconds);
+  caller.session = store_.create_login_session(auth::digest(caller.session_token), user.id, options_.session_ttl_seconds,
+                                               options_.session_idle_seconds, id_token);
   caller.user = user;
-  http::set_cookie(res, kSessionCookie, caller.session_token, options_.session_ttl_seconds);
+  set_session_cookie(res, caller.session_token, options_.session_ttl_seconds);
   return caller;
 }
 
@@ -227,10 +228,9 @@ bool App::install(http::StrictServer& server) {
   router.get(R"(/definitions/([A-Za-z0-9_-]+))", page(&App::definition));
   // HTML form posts: the router reads the body (bounded); cpp-httplib's own
   // reader would refuse urlencoded bodies over 8 KiB, far below one long French text.
-  if (options_.dev_login) {
-    router.get("/connexion", page(&App::login_form));
-    router.post("/connexion", page(&App::login));
-  }
+  if (options_.dev_login || options_.proconnect) router.get("/connexion", page(&App::login_form));
+  if (options_.dev_login) router.post("/connexion", page(&App::login));
+  install_proconnect(router);
   router.post("/deconnexion", page(&App::logout));
   router.get(R"(/formulaires/([A-Za-z0-9_-]+)/demande/nouveau)", page(&App::start_request));
   router.post(R"(/formulaires/([A-Za-z0-9_-]+)/demande)", page(&App::create_request));

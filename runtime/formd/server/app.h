@@ -15,7 +15,9 @@
 //   GET  /demandes/{id}/resume                  summary, CGU and DPO checkboxes
 //   POST /demandes/{id}/soumettre               full validation, submit
 //   GET|POST /connexion                         dev login (email, name, SIRET), only with --dev-login
-//   POST /deconnexion                           sign out
+//   POST /deconnexion                           sign out (through ProConnect's end_session when signed in with it)
+//   GET  /auth/proconnect[/callback]            ProConnect login (with --oidc-issuer), app_proconnect.cc
+//   GET  /organisations, POST /organisations/choisir   "Changer d'organisation"
 //   GET  /preview/{uid}                         every page with example data, no login, no storage
 //   GET  /static/...                            DSFR (local copy), formc's scripts, formd.css
 //   GET  /healthz, /api/v1/...                  JSON API
@@ -43,6 +45,7 @@
 #include "app/messaging.h"
 #include "app/stages.h"
 #include "app/submission.h"
+#include "auth/oidc/relying_party.h"
 #include "catalog/catalog_source.h"
 #include "documents/blob_store.h"
 #include "documents/uploads.h"
@@ -66,6 +69,12 @@ struct AppOptions {
   // Where users reach formd, without a trailing "/" (e.g.
   // "https://datapass.example.fr"): the links in the emails point there.
   std::string public_url = "http://localhost:8080";
+  // ProConnect (issue 13, server/app_proconnect.cc): the OpenID Connect
+  // relying party when formd runs with --oidc-issuer, else null (no
+  // /auth/proconnect routes). Its redirect URI is <public_url>/auth/proconnect/callback.
+  std::shared_ptr<auth::oidc::RelyingParty> proconnect;
+  // A session unused this long is over (0: no idle limit).
+  long session_idle_seconds = 2 * 3600;
   // Documents (issue 12): where their bytes are stored (<data>/documents;
   // "": uploads answer 503), and the largest upload body (--max-upload-bytes).
   std::string documents_dir;
@@ -112,7 +121,17 @@ class App {
  private:
   Caller identify(const httplib::Request& req);
   // Signs `user` in: a new session (never the one the visitor came with), its cookie set on `res`.
-  Caller start_session(const storage::User& user, httplib::Response& res);
+  Caller start_session(const storage::User& user, httplib::Response& res, const std::string& id_token = "");
+  // ProConnect (app_proconnect.cc): login, callback, organisations; cookies
+  // are __Host- and Secure when the public URL is https.
+  void install_proconnect(http::Router& router);
+  void proconnect_start(const httplib::Request& req, httplib::Response& res);
+  void proconnect_callback(const httplib::Request& req, httplib::Response& res);
+  void send_proconnect_error(httplib::Response& res, int status, const std::string& message, const std::string& log,
+                             const Caller& caller);
+  [[nodiscard]] bool secure_cookies() const;
+  [[nodiscard]] std::string cookie_name(std::string_view base) const;
+  void set_session_cookie(httplib::Response& res, std::string_view value, long max_age_seconds) const;
   // The login form's CSRF token for this visitor, setting its cookie when missing.
   std::string login_form_token(const httplib::Request& req, httplib::Response& res);
   [[nodiscard]] bool login_form_token_matches(const httplib::Request& req, const std::string& posted) const;
@@ -166,6 +185,8 @@ class App {
   void login_form(const httplib::Request& req, httplib::Response& res);
   void login(const httplib::Request& req, httplib::Response& res);
   void logout(const httplib::Request& req, httplib::Response& res);
+  // "Changer d'organisation" (app_proconnect.cc): GET lists, POST selects and rotates the session.
+  void organisations_page(const httplib::Request& req, httplib::Response& res, const Caller& caller, const PostedForm& form);
   // Requests (app_requests.cc)
   void start_request(const httplib::Request& req, httplib::Response& res);
   void create_request(const httplib::Request& req, httplib::Response& res);

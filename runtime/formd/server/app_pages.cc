@@ -11,6 +11,8 @@
 #include "server/app.h"
 #include "http/messages.h"
 #include "web/view.h"
+#include "auth/tokens.h"
+#include <iostream>
 
 namespace formd {
 
@@ -130,6 +132,8 @@ void App::login_form(const httplib::Request& req, httplib::Response& res) {
   web::Data data;
   data.set("csrf", form_token);
   data.set("next", next);
+  data.set("has_proconnect", options_.proconnect != nullptr);
+  data.set("has_dev_login", options_.dev_login);
   page.body_html = web::render("login", data);
   send_page(res, 200, std::move(page), caller);
 }
@@ -176,8 +180,18 @@ void App::logout(const httplib::Request& req, httplib::Response& res) {
   if (!http::is_form_post(req)) return send_error_page(res, 415, "Requête refusée", "Type de contenu non accepté.", caller);
   const auto pairs = http::form_pairs(req);
   if (!check_form_csrf(req, res, caller, http::form_value(pairs, "_csrf"))) return;
+  const std::string id_token = store_.session_id_token(caller.session->token_digest);
   store_.delete_session(caller.session->token_digest);
-  http::set_cookie(res, "formd_session", "", 0);
+  set_session_cookie(res, "", 0);
+  // Signed in with ProConnect: end the provider's session too, which comes back to the catalogue.
+  if (options_.proconnect && !id_token.empty()) {
+    try {
+      const std::string url = options_.proconnect->end_session_url(id_token, options_.public_url + "/", auth::new_token());
+      if (!url.empty()) return http::redirect(res, url);
+    } catch (const std::exception& e) {
+      std::cerr << "formd: ProConnect logout: " << e.what() << " (signed out of formd only)\n";
+    }
+  }
   http::redirect(res, "/");
 }
 

@@ -44,6 +44,21 @@ struct User {
   std::string organization_siret;  // 14 digits
 };
 
+// An organisation a user belongs to (DataPass's "organisation link"), by SIRET.
+struct Organization {
+  std::string siret;  // 14 digits
+  std::string name;   // empty when no login's claims gave one
+};
+
+// A login through an OpenID Connect provider (ProConnect), as its claims say.
+struct OidcLogin {
+  std::string issuer, sub;
+  std::string email;  // lower-cased by the caller
+  std::string name;
+  std::string siret;  // 14 digits, or empty when the provider gave none
+  std::string organization_name;
+};
+
 // A signed-in user's session. The store keeps only the SHA-256 digest of
 // the session token (auth/tokens.h): the token itself lives in the user's
 // cookie and nowhere else. Visitors who are not signed in have no session.
@@ -109,6 +124,17 @@ class UserRepository {
   // The user with that email, created (no name, no organisation yet: filled
   // at their first login) when unknown: roles can be granted before it.
   virtual User ensure_user(const std::string& email) = 0;
+  // ProConnect (issue 13), one transaction: the user of (issuer, sub) — or,
+  // at their first login, the user of that email who has no subject yet
+  // (roles may be granted before it), or a new one — gets the claims' email
+  // and name; the SIRET is added to their organisations and made current.
+  // nullopt when the email belongs to another subject's user.
+  virtual std::optional<User> sign_in_oidc_user(const OidcLogin& login) = 0;
+  // The user's organisations, by SIRET.
+  virtual std::vector<Organization> organizations_of(std::int64_t user_id) = 0;
+  // Makes `siret` the user's current organisation; nullopt (nothing changed)
+  // unless it is among their organisations.
+  virtual std::optional<User> select_organization(std::int64_t user_id, const std::string& siret) = 0;
 };
 
 struct RoleGrant {
@@ -140,6 +166,14 @@ class SessionRepository {
   virtual void delete_session(const std::string& token_digest) = 0;
   // Removes every expired session; returns how many.
   virtual std::size_t delete_expired_sessions() = 0;
+  // A session with an idle limit too (find_session() ends it once unused for
+  // idle_seconds; 0: none) and the login's id_token ("" for none).
+  virtual Session create_login_session(const std::string& token_digest, std::int64_t user_id, std::int64_t ttl_seconds,
+                                       std::int64_t idle_seconds, const std::string& id_token) = 0;
+  // The id_token the session was opened with ("" for none).
+  virtual std::string session_id_token(const std::string& token_digest) = 0;
+  // Ends every session of the user; returns how many.
+  virtual std::size_t delete_sessions_of_user(std::int64_t user_id) = 0;
   // The server-wide secret `name` (e.g. the key that signs login forms):
   // stored on first use as `candidate`, then the stored value for every
   // caller and every process sharing the database.

@@ -233,6 +233,7 @@ User SqliteStore::upsert_user(const std::string& email, const std::string& name,
   upsert.bind_all(email, name, siret, clock_->now());
   auto user = returned_row<User>(upsert, read_user);
   if (!user) throw StorageError("saving a user returned no row");
+  link_organization(user->id, siret, "", clock_->now());
   return *user;
 }
 
@@ -262,6 +263,92 @@ User SqliteStore::ensure_user(const std::string& email) {
   auto user = returned_row<User>(insert, read_user);
   if (!user) throw StorageError("creating a user returned no row");
   return *user;
+}
+
+void SqliteStore::link_organization(std::int64_t user_id, const std::string& siret, const std::string& name,
+                                    std::int64_t now) {
+  if (siret.size() != 14) return;
+  Statement organization(db_,
+                         "INSERT INTO organizations (siret, name, created_at, updated_at) VALUES (?1, NULLIF(?2, ''), ?3, ?3)"
+                         " ON CONFLICT (siret) DO UPDATE SET name = coalesce(excluded.name, name), updated_at = excluded.updated_at",
+                         "saving an organisation");
+  organization.bind_all(siret, name, now).run();
+  Statement link(db_, "INSERT INTO user_organizations (user_id, siret, added_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                 "linking a user to an organisation");
+  link.bind_all(user_id, siret, now).run();
+}
+
+std::optional<User> SqliteStore::sign_in_oidc_user(const OidcLogin& login) {
+  std::lock_guard lock(mutex_);
+  sqlite::Transaction transaction(db_, "signing a ProConnect user in");
+  const std::int64_t now = clock_->now();
+  std::optional<std::int64_t> id;
+  {
+    Statement by_subject(db_, "SELECT id FROM users WHERE oidc_issuer = ? AND oidc_sub = ?", "reading a user");
+    by_subject.bind_all(login.issuer, login.sub);
+    if (by_subject.step()) id = by_subject.int64(0);
+  }
+  std::optional<std::int64_t> by_email_id;
+  std::optional<std::string> by_email_sub;
+  {
+    Statement by_email(db_, "SELECT id, oidc_sub FROM users WHERE email = ?", "reading a user");
+    by_email.bind_all(login.email);
+    if (by_email.step()) {
+      by_email_id = by_email.int64(0);
+      if (!by_email.is_null(1)) by_email_sub = by_email.text(1);
+    }
+  }
+  // The email belongs to another person's account: refuse rather than merge.
+  if (by_email_id && by_email_id != id && (id || by_email_sub)) return std::nullopt;
+  if (!id && by_email_id) id = by_email_id;  // first login of a user known by email (roles granted before)
+  if (!id) {
+    Statement insert(db_,
+                     "INSERT INTO users (email, name, organization_siret, created_at, updated_at, oidc_issuer, oidc_sub)"
+                     " VALUES (?1, ?2, '', ?3, ?3, ?4, ?5) RETURNING id",
+                     "creating a user");
+    insert.bind_all(login.email, login.name, now, login.issuer, login.sub);
+    if (!insert.step()) throw StorageError("creating a user returned no row");
+    id = insert.int64(0);
+    insert.run();
+  }
+  {
+    Statement update(db_,
+                     "UPDATE users SET email = ?, name = ?, oidc_issuer = ?, oidc_sub = ?, updated_at = ?,"
+                     " organization_siret = CASE WHEN length(?) = 14 THEN ? ELSE organization_siret END WHERE id = ?",
+                     "updating a user");
+    update.bind_all(login.email, login.name, login.issuer, login.sub, now, login.siret, login.siret, *id).run();
+  }
+  link_organization(*id, login.siret, login.organization_name, now);
+  Statement query(db_, "SELECT id, email, name, organization_siret FROM users WHERE id = ?", "reading a user");
+  query.bind_all(*id);
+  if (!query.step()) throw StorageError("reading the signed-in user");
+  User user = read_user(query);
+  query.run();
+  transaction.commit();
+  return user;
+}
+
+std::vector<Organization> SqliteStore::organizations_of(std::int64_t user_id) {
+  std::lock_guard lock(mutex_);
+  Statement query(db_,
+                  "SELECT o.siret, coalesce(o.name, '') FROM user_organizations l JOIN organizations o ON o.siret = l.siret"
+                  " WHERE l.user_id = ? ORDER BY o.siret",
+                  "reading a user's organisations");
+  query.bind_all(user_id);
+  std::vector<Organization> list;
+  while (query.step()) list.push_back(Organization{query.text(0), query.text(1)});
+  return list;
+}
+
+std::optional<User> SqliteStore::select_organization(std::int64_t user_id, const std::string& siret) {
+  std::lock_guard lock(mutex_);
+  Statement update(db_,
+                   "UPDATE users SET organization_siret = ?1, updated_at = ?3 WHERE id = ?2"
+                   " AND EXISTS (SELECT 1 FROM user_organizations WHERE user_id = ?2 AND siret = ?1)"
+                   " RETURNING id, email, name, organization_siret",
+                   "changing a user's organisation");
+  update.bind_all(siret, user_id, clock_->now());
+  return returned_row<User>(update, read_user);
 }
 
 // ---- Roles --------------------------------------------------------------------
@@ -315,11 +402,52 @@ Session SqliteStore::create_session(const std::string& token_digest, std::int64_
 
 std::optional<Session> SqliteStore::find_session(const std::string& token_digest) {
   std::lock_guard lock(mutex_);
-  Statement query(db_, "SELECT token_digest, user_id, expires_at FROM sessions WHERE token_digest = ? AND expires_at > ?",
+  const std::int64_t now = clock_->now();
+  Statement query(db_,
+                  "SELECT token_digest, user_id, expires_at, coalesce(last_seen_at, created_at), coalesce(idle_seconds, 0) FROM sessions"
+                  " WHERE token_digest = ? AND expires_at > ?2"
+                  " AND (idle_seconds IS NULL OR coalesce(last_seen_at, created_at) + idle_seconds > ?2)",
                   "reading a session");
-  query.bind_all(token_digest, clock_->now());
+  query.bind_all(token_digest, now);
   if (!query.step()) return std::nullopt;
-  return Session{query.text(0), query.int64(1), query.int64(2)};
+  Session session{query.text(0), query.int64(1), query.int64(2)};
+  const std::int64_t last_seen = query.int64(3), idle = query.int64(4);
+  query.run();
+  // Idle expiry counts from the last use; written at most once a minute (a
+  // quarter of the idle limit when shorter), not at every request.
+  if (idle > 0 && now - last_seen >= std::min<std::int64_t>(60, idle / 4)) {
+    Statement touch(db_, "UPDATE sessions SET last_seen_at = ? WHERE token_digest = ?", "touching a session");
+    touch.bind_all(now, token_digest).run();
+  }
+  return session;
+}
+
+Session SqliteStore::create_login_session(const std::string& token_digest, std::int64_t user_id, std::int64_t ttl_seconds,
+                                          std::int64_t idle_seconds, const std::string& id_token) {
+  const std::int64_t now = clock_->now();
+  Session session{token_digest, user_id, expiry(now, ttl_seconds)};
+  std::lock_guard lock(mutex_);
+  Statement insert(db_,
+                   "INSERT INTO sessions (token_digest, user_id, created_at, expires_at, last_seen_at, idle_seconds, id_token)"
+                   " VALUES (?, ?, ?, ?, ?, ?, NULLIF(?, ''))",
+                   "creating a session");
+  insert.bind_all(session.token_digest, session.user_id, now, session.expires_at, now,
+                  idle_seconds > 0 ? std::optional<std::int64_t>(idle_seconds) : std::nullopt, id_token).run();
+  return session;
+}
+
+std::string SqliteStore::session_id_token(const std::string& token_digest) {
+  std::lock_guard lock(mutex_);
+  Statement query(db_, "SELECT id_token FROM sessions WHERE token_digest = ?", "reading a session");
+  query.bind_all(token_digest);
+  return query.step() ? query.text(0) : std::string();
+}
+
+std::size_t SqliteStore::delete_sessions_of_user(std::int64_t user_id) {
+  std::lock_guard lock(mutex_);
+  Statement remove(db_, "DELETE FROM sessions WHERE user_id = ?", "deleting a user's sessions");
+  remove.bind_all(user_id).run();
+  return static_cast<std::size_t>(sqlite3_changes(db_.handle()));
 }
 
 void SqliteStore::delete_session(const std::string& token_digest) {
@@ -331,7 +459,10 @@ void SqliteStore::delete_session(const std::string& token_digest) {
 std::size_t SqliteStore::delete_expired_sessions() {
   std::lock_guard lock(mutex_);
   // The complement of find_session's "expires_at > now".
-  Statement remove(db_, "DELETE FROM sessions WHERE expires_at <= ?", "deleting expired sessions");
+  Statement remove(db_,
+                   "DELETE FROM sessions WHERE expires_at <= ?1"
+                   " OR (idle_seconds IS NOT NULL AND coalesce(last_seen_at, created_at) + idle_seconds <= ?1)",
+                   "deleting expired sessions");
   remove.bind_all(clock_->now()).run();
   return static_cast<std::size_t>(sqlite3_changes(db_.handle()));
 }

@@ -46,6 +46,9 @@ class SqliteStore final : public Store {
   std::optional<User> find_user(std::int64_t id) override;
   std::optional<User> find_user_by_email(const std::string& email) override;
   User ensure_user(const std::string& email) override;
+  std::optional<User> sign_in_oidc_user(const OidcLogin& login) override;
+  std::vector<Organization> organizations_of(std::int64_t user_id) override;
+  std::optional<User> select_organization(std::int64_t user_id, const std::string& siret) override;
 
   bool grant_role(std::int64_t user_id, const std::string& role) override;
   bool revoke_role(std::int64_t user_id, const std::string& role) override;
@@ -56,6 +59,10 @@ class SqliteStore final : public Store {
   std::optional<Session> find_session(const std::string& token_digest) override;
   void delete_session(const std::string& token_digest) override;
   std::size_t delete_expired_sessions() override;
+  Session create_login_session(const std::string& token_digest, std::int64_t user_id, std::int64_t ttl_seconds,
+                               std::int64_t idle_seconds, const std::string& id_token) override;
+  std::string session_id_token(const std::string& token_digest) override;
+  std::size_t delete_sessions_of_user(std::int64_t user_id) override;
   std::string server_secret(const std::string& name, const std::string& candidate) override;
 
   Request create_request(const NewRequest& request) override;
@@ -93,6 +100,8 @@ class SqliteStore final : public Store {
   int schema_version() override;
 
  private:
+  // Adds `siret` (when 14 digits) to the user's organisations; the caller holds the lock.
+  void link_organization(std::int64_t user_id, const std::string& siret, const std::string& name, std::int64_t now);
   enum class DraftWrite { Update, Submit };
 
   SqliteStore(sqlite::Connection db, std::shared_ptr<const Clock> clock)
