@@ -437,6 +437,26 @@ describe("formd lifecycle API (issue 10)", () => {
     assert.equal((await ok(await reopen(p.colleague, v.habilitation.id), "new applicant reopens")).reopening, true);
   });
 
+  test("§2.4 the new applicant needs the request's organisation among theirs, not as their current one; the request stays in it", async () => {
+    const p = await cast();
+    const v = await validated(p);
+    // A colleague who belongs to the organisation but now acts for another one
+    // (two logins, the last with another SIRET: the first stays linked).
+    const email = uniqueEmail("deux-organisations");
+    await login({ email, siret: p.applicant.siret, name: "Inès Double" });
+    const elsewhere = await login({ email, name: "Inès Double" });
+    assert.notEqual(elsewhere.siret, p.applicant.siret);
+    const moved = await ok(await transfer(p.applicant, v.id, { email }), "transfer to a member whose current organisation is another");
+    assert.equal(moved.applicant.email, email);
+    assert.equal(moved.organization_siret, p.applicant.siret);
+    const events = await ok(await p.admin.get(`/api/v1/requests/${v.id}/events`), "events");
+    assert.deepEqual(events[0].changes.map((c) => c.field), ["applicant"], "the organisation does not change");
+    // The request is the organisation's: its new applicant sees it once they act for it again, not before.
+    assert.equal((await elsewhere.get(`/api/v1/requests/${v.id}`)).status, 404);
+    const back = await login({ email, siret: p.applicant.siret, name: "Inès Double" });
+    assert.equal((await ok(await back.get(`/api/v1/requests/${v.id}`), "the new applicant, back in the organisation")).applicant.email, email);
+  });
+
   test("§2.4 not on a plain draft; an update in progress, a submitted request are transferred and stay as they are", async () => {
     const p = await cast();
     const created = await p.applicant.api("POST", "/api/v1/requests", { form_uid: PSC, data: {} });

@@ -293,6 +293,26 @@ describe("formd ProConnect login (issue 13)", () => {
     const confirm = await fetch(end.href, { redirect: "manual" });
     assert.equal(confirm.status, 200);
   });
+
+  test("'Se déconnecter de tous mes appareils' ends every session of the user, and only theirs", async () => {
+    const who = person();
+    const laptop = (await login(pair, who)).client;
+    const phone = (await login(pair, who, new Client(pair.server.url))).client;
+    const someoneElse = (await login(pair, person())).client;
+    const userId = sql(pair.server, `SELECT id FROM users WHERE email = '${who.email}'`);
+    assert.equal(sql(pair.server, `SELECT count(*) FROM sessions WHERE user_id = ${userId}`), "2");
+    const page = await laptop.get("/organisations");
+    assert.match(page.text, /id="logout-everywhere"/);
+    const res = await laptop.post("/deconnexion", { form: { _csrf: csrfOf(page.text), partout: "1" } });
+    assert.equal(res.status, 303);
+    assert.equal(sql(pair.server, `SELECT count(*) FROM sessions WHERE user_id = ${userId}`), "0");
+    assert.equal((await phone.get("/api/v1/session")).status, 401, "the other device is signed out too");
+    assert.equal((await someoneElse.get("/api/v1/session")).status, 200, "another user keeps their session");
+    // Without the CSRF token nothing is ended.
+    const again = (await login(pair, who)).client;
+    assert.equal((await again.post("/deconnexion", { form: { partout: "1" } })).status, 403);
+    assert.equal((await again.get("/api/v1/session")).status, 200);
+  });
 });
 
 describe("formd ProConnect: provider down, expiry, HTTPS cookies", () => {

@@ -13,6 +13,16 @@ namespace formd::app {
 namespace {
 
 using Kind = Outcome::Kind;
+
+// The user has `siret` among their organisations (their current one or
+// another linked by an earlier ProConnect login).
+bool belongs_to(storage::Store& store, const storage::User& user, const std::string& siret) {
+  if (user.organization_siret == siret) return true;
+  for (const auto& organization : store.organizations_of(user.id)) {
+    if (organization.siret == siret) return true;
+  }
+  return false;
+}
 using HState = domain::HabilitationState;
 
 // At most this much text in a reason (as app/instruction.cc).
@@ -270,7 +280,11 @@ Outcome Lifecycle::transfer_once(const domain::Actor& actor, std::int64_t reques
     // email alone makes a user without organisation).
     if (target && target->organization_siret.empty()) target.reset();
   }
-  const bool same_person = target && target->id == request->user_id && target->organization_siret == siret;
+  // LIFECYCLE.md §2.4: the new applicant needs only to *have* the request's
+  // organisation among their organisations, not as their current one; the
+  // request stays in its organisation then.
+  const bool target_belongs = target && belongs_to(store_, *target, siret);
+  const bool same_person = target && target->id == request->user_id && target_belongs;
   if (action == domain::Action::TransferToColleague) {
     if (same_person || (own && target_email == own->email)) {
       return refusal(Kind::Invalid, "Vous ne pouvez pas transférer cette demande à la même personne", request);
@@ -282,7 +296,7 @@ Outcome Lifecycle::transfer_once(const domain::Actor& actor, std::int64_t reques
                          siret + ") que la demande d'habilitation.",
                      request);
     }
-    if (target->organization_siret != siret) {
+    if (!target_belongs) {
       return refusal(Kind::Invalid,
                      "Le destinataire n'appartient pas à la même organisation (numero de siret " + siret +
                          ") que la demande d'habilitation. Celui-ci doit d'abord se connecter via ProConnect avec "
@@ -300,7 +314,7 @@ Outcome Lifecycle::transfer_once(const domain::Actor& actor, std::int64_t reques
       return refusal(Kind::Invalid, "Vous ne pouvez pas transférer cette demande à la même personne", request);
     }
     // Admins move requests to another organisation (DataPass's admin space).
-    if (target->organization_siret != siret && !actor.roles.is_admin()) {
+    if (!target_belongs && !actor.roles.is_admin()) {
       return refusal(Kind::Invalid, "L'utilisateur doit appartenir à la même organisation (numéro de siret: " + siret + ").",
                      request);
     }
@@ -314,7 +328,7 @@ Outcome Lifecycle::transfer_once(const domain::Actor& actor, std::int64_t reques
   transfer.from_user_id = request->user_id;
   transfer.from_organization_siret = siret;
   transfer.to_user_id = target->id;
-  transfer.to_organization_siret = target->organization_siret;
+  transfer.to_organization_siret = target_belongs ? siret : target->organization_siret;
   transfer.actor_user_id = actor.user_id;
   // The history's record: "X a transféré la demande à <Nom> (<email>)".
   nlohmann::json changes = nlohmann::json::array();
@@ -323,9 +337,9 @@ Outcome Lifecycle::transfer_once(const domain::Actor& actor, std::int64_t reques
                      {"from", previous ? previous->email : std::string()},
                      {"to", target->email},
                      {"to_name", target->name}});
-  if (target->organization_siret != siret) {
+  if (transfer.to_organization_siret != siret) {
     changes.push_back(
-        {{"field", "organization_siret"}, {"label", "Organisation (SIRET)"}, {"from", siret}, {"to", target->organization_siret}});
+        {{"field", "organization_siret"}, {"label", "Organisation (SIRET)"}, {"from", siret}, {"to", transfer.to_organization_siret}});
   }
   transfer.changes_json = changes.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   storage::Request moved = *request;

@@ -4,10 +4,13 @@
 
 namespace formd::http {
 
-void apply_security_headers(httplib::Response& res) {
+void apply_security_headers(httplib::Response& res, std::string_view login_origin) {
+  std::string form_action = "'self'";
+  if (!login_origin.empty()) form_action += " " + std::string(login_origin);
   res.set_header("Content-Security-Policy",
                  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-                 "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'");
+                 "connect-src 'self'; form-action " +
+                     form_action + "; frame-ancestors 'none'; base-uri 'none'; object-src 'none'");
   res.set_header("X-Content-Type-Options", "nosniff");
   res.set_header("X-Frame-Options", "DENY");
   res.set_header("Referrer-Policy", "same-origin");

@@ -20,7 +20,11 @@
 
 namespace formd::http {
 
-void apply_security_headers(httplib::Response& res);
+// `login_origin` (e.g. "https://auth.agentconnect.gouv.fr", or empty) is
+// added to form-action: browsers apply form-action to the redirects that
+// follow a form submission too, and the ProConnect login button and the
+// logout form end on the identity provider.
+void apply_security_headers(httplib::Response& res, std::string_view login_origin = {});
 
 // The media type of a request without parameters, lower-cased ("" if none).
 [[nodiscard]] std::string media_type(const httplib::Request& req);

@@ -43,6 +43,13 @@ App::App(catalog::CatalogSource& catalogs, storage::Store& store, AppOptions opt
       instruction_(store, catalogs, options_.public_url),
       submission_(store, catalogs, options_.public_url) {
   login_form_key_ = store_.server_secret("login_form_key", auth::new_token());
+  if (options_.proconnect) {
+    // scheme://host[:port] of the issuer: ProConnect serves its authorization
+    // and end_session endpoints there (the CSP's form-action must allow it).
+    const std::string& issuer = options_.proconnect->config().issuer;
+    const auto authority = issuer.find("://");
+    if (authority != std::string::npos) login_origin_ = issuer.substr(0, issuer.find('/', authority + 3));
+  }
 }
 
 pages::Viewer App::Caller::viewer() const {
@@ -174,9 +181,9 @@ bool App::install(http::StrictServer& server) {
   server.set_mount_point("/static/dsfr", options_.assets_dir);
   router.mount("/static/dsfr/");
 
-  server.set_post_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+  server.set_post_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     if (req.path.rfind("/static/dsfr/", 0) == 0) res.set_header("Cache-Control", "public, max-age=86400");
-    http::apply_security_headers(res);
+    http::apply_security_headers(res, login_origin_);
   });
   server.set_exception_handler([this](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
     std::string what = "unknown exception";
@@ -198,7 +205,7 @@ bool App::install(http::StrictServer& server) {
       send_error_page(res, status, status == 503 ? "Service momentanément indisponible" : "Erreur interne",
                       "Nous n’avons pas pu traiter votre demande. Réessayez dans quelques instants.", Caller{});
     }
-    http::apply_security_headers(res);
+    http::apply_security_headers(res, login_origin_);
   });
   server.set_error_handler(httplib::Server::HandlerWithResponse([this](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
@@ -228,8 +235,10 @@ bool App::install(http::StrictServer& server) {
   router.get(R"(/definitions/([A-Za-z0-9_-]+))", page(&App::definition));
   // HTML form posts: the router reads the body (bounded); cpp-httplib's own
   // reader would refuse urlencoded bodies over 8 KiB, far below one long French text.
-  if (options_.dev_login || options_.proconnect) router.get("/connexion", page(&App::login_form));
-  if (options_.dev_login) router.post("/connexion", page(&App::login));
+  if (options_.dev_login || options_.proconnect) {
+    router.get("/connexion", page(&App::login_form));
+    router.post("/connexion", page(&App::login));  // 404 without --dev-login
+  }
   install_proconnect(router);
   router.post("/deconnexion", page(&App::logout));
   router.get(R"(/formulaires/([A-Za-z0-9_-]+)/demande/nouveau)", page(&App::start_request));

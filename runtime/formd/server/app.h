@@ -345,6 +345,7 @@ class App {
   std::unique_ptr<documents::BlobStore> blobs_;  // null without options_.documents_dir
   std::unique_ptr<http::Router> router_;
   std::string login_form_key_;  // signs the login form's CSRF tokens (a server secret)
+  std::string login_origin_;    // the ProConnect issuer's origin ("" without ProConnect), allowed in form-action
 };
 
 }  // namespace formd

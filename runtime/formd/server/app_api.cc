@@ -53,6 +53,7 @@ Json request_json(const storage::Request& r) {
           {"form_uid", r.form_uid},
           {"definition_id", r.definition_id},
           {"definition_hash", r.definition_hash},
+          {"organization_siret", r.organization_siret},
           {"state", std::string(domain::to_string(r.state))},
           {"version", r.version},
           {"data", std::move(data)},

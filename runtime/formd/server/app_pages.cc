@@ -140,6 +140,11 @@ void App::login_form(const httplib::Request& req, httplib::Response& res) {
 
 void App::login(const httplib::Request& req, httplib::Response& res) {
   Caller caller = identify(req);
+  // Registered whenever /connexion is (GET shows the ProConnect button), so
+  // that the dev form's address answers 404 rather than 405 without --dev-login.
+  if (!options_.dev_login) {
+    return send_error_page(res, 404, "Page introuvable", "La connexion de développement n’est pas activée.", caller);
+  }
   if (!http::is_form_post(req)) return send_error_page(res, 415, "Requête refusée", "Type de contenu non accepté.", caller);
   const auto pairs = http::form_pairs(req);
   if (!login_form_token_matches(req, http::form_value(pairs, "_csrf"))) {
@@ -181,7 +186,14 @@ void App::logout(const httplib::Request& req, httplib::Response& res) {
   const auto pairs = http::form_pairs(req);
   if (!check_form_csrf(req, res, caller, http::form_value(pairs, "_csrf"))) return;
   const std::string id_token = store_.session_id_token(caller.session->token_digest);
-  store_.delete_session(caller.session->token_digest);
+  // "Se déconnecter de tous mes appareils" ends every session of the user
+  // (a lost laptop, a shared computer), not only this browser's.
+  if (http::form_value(pairs, "partout") == "1") {
+    const auto ended = store_.delete_sessions_of_user(caller.user->id);
+    std::cerr << "formd: user " << caller.user->id << " signed out everywhere (" << ended << " sessions)\n";
+  } else {
+    store_.delete_session(caller.session->token_digest);
+  }
   set_session_cookie(res, "", 0);
   // Signed in with ProConnect: end the provider's session too, which comes back to the catalogue.
   if (options_.proconnect && !id_token.empty()) {

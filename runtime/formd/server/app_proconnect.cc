@@ -218,6 +218,7 @@ void App::organisations_page(const httplib::Request& req, httplib::Response& res
   web::Data data;
   data.set("organisations", list);
   data.set("has_proconnect", options_.proconnect != nullptr);
+  data.set("csrf", caller.csrf_token);
   pages::PageShell page;
   page.title = "Changer d’organisation";
   page.body_html = web::render("organisations", data);

@@ -47,7 +47,8 @@ function proconnectWalk({ idpPort, clientId, clientSecret }) {
       await page.waitForURL(publicUrl + "/organisations");
       await shot("organisations", page);
       const current = page.locator(`[data-siret="${siret}"]`);
-      assert.match(await current.innerText(), /Organisation actuelle/);
+      // textContent: DSFR badges are upper-cased by CSS, which innerText reflects.
+      assert.match(await current.textContent(), /Organisation actuelle/);
       await context.close();
     } finally {
       await idp.stop();

@@ -187,6 +187,10 @@ async function startProvider(options) {
           return provider.interactionFinished(req, res, { login: { accountId: sub } }, { mergeWithLastSubmission: false });
         }
       }
+      if (url.pathname === "/favicon.ico") {
+        res.writeHead(204);
+        return res.end();
+      }
       if (url.pathname === "/api/v2" || url.pathname.startsWith("/api/v2/")) {
         req.originalUrl = req.url;
         req.url = req.url.slice("/api/v2".length) || "/";
