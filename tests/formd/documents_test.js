@@ -334,6 +334,47 @@ describe("formd documents (issue 12)", () => {
     assert.equal((await instructor.get(`/documents/${docs[0].id}`)).status, 200);
   });
 
+  test("document entries are refused in the JSON API's data (create and PATCH): 422 naming the field and the upload endpoint, nothing written", async () => {
+    const applicant = await loginClient(server.url);
+    const entry = [{ name: "faux.pdf", content_type: "application/pdf", size: 10 }];
+    const created = await applicant.api("POST", "/api/v1/requests", { form_uid: FORM, data: { intitule: "Sans fichier", [FIELD]: entry } });
+    assert.equal(created.status, 422, created.text);
+    assert.match(created.json.error.message, new RegExp(`« ${FIELD} » est un champ de document.*POST /api/v1/requests/\\{id\\}/documents/${FIELD}`));
+    assert.deepEqual(created.json.error.details.map((d) => [d.field, d.code]), [[FIELD, "document_upload_required"]]);
+    assert.equal((await applicant.get("/api/v1/requests")).json.requests.length, 0, "no request created");
+
+    const r = await draft(applicant);
+    for (const value of [entry, []]) {
+      const forged = await applicant.api("PATCH", `/api/v1/requests/${r.id}`, { version: r.version, data: { intitule: "Changé", [FIELD]: value } });
+      assert.equal(forged.status, 422, `${JSON.stringify(value)}: ${forged.text}`);
+      assert.equal(forged.json.error.details[0].field, FIELD);
+      assert.match(forged.json.error.message, /déposent un par un avec POST/);
+    }
+    // Another document field of the form too (the project mock-up).
+    const mockup = await applicant.api("PATCH", `/api/v1/requests/${r.id}`, { version: r.version, data: { maquette_projet: entry } });
+    assert.equal(mockup.status, 422, mockup.text);
+    assert.equal(mockup.json.error.details[0].field, "maquette_projet");
+    let got = await applicant.get(`/api/v1/requests/${r.id}`);
+    assert.equal(got.json.version, r.version, "nothing written");
+    assert.equal(got.json.data[FIELD], undefined);
+    assert.notEqual(got.json.data.intitule, "Changé");
+
+    // Uploaded, then the data read back and sent unchanged: the entries are not a write, the PATCH passes.
+    const up = await upload(applicant, r.id, { bytes: pdfBytes("round trip"), name: "aller-retour.pdf" });
+    assert.equal(up.status, 201, up.text);
+    got = await applicant.get(`/api/v1/requests/${r.id}`);
+    const roundTrip = await applicant.api("PATCH", `/api/v1/requests/${r.id}`, { version: got.json.version, data: { ...got.json.data, intitule: "Aller-retour" } });
+    assert.equal(roundTrip.status, 200, roundTrip.text);
+    assert.deepEqual(roundTrip.json.data[FIELD], got.json.data[FIELD]);
+    // Changing them is not: a renamed entry, or null (removing them), is refused.
+    const removed = await applicant.api("PATCH", `/api/v1/requests/${r.id}`, { version: roundTrip.json.version, data: { [FIELD]: null } });
+    assert.equal(removed.status, 422, removed.text);
+    const renamed = await applicant.api("PATCH", `/api/v1/requests/${r.id}`,
+                                        { version: roundTrip.json.version, data: { [FIELD]: [{ ...got.json.data[FIELD][0], name: "autre.pdf" }] } });
+    assert.equal(renamed.status, 422, renamed.text);
+    assert.deepEqual((await applicant.get(`/api/v1/requests/${r.id}/documents`)).json.documents.map((d) => d.name), ["aller-retour.pdf"]);
+  });
+
   test("formd gc removes orphan bytes only", async () => {
     const orphan = Buffer.from("orphan " + Date.now());
     const name = sha256(orphan);

@@ -13,6 +13,7 @@
 
 const assert = require("node:assert/strict");
 const { newSiret, uniqueEmail, validDocument } = require("../client");
+const { chooseFile } = require("./steps");
 
 const PSC = "api-pro-sante-connect";
 
@@ -22,12 +23,6 @@ async function clickAndLoad(page, locator) {
 }
 
 const squash = (t) => (t || "").replace(/\s+/g, " ").replace(/[’‘]/g, "'").trim();
-
-// Through the browser's file chooser, as a user picking a file.
-async function chooseFile(page, label, file) {
-  const [chooser] = await Promise.all([page.waitForEvent("filechooser"), page.getByLabel(label).click()]);
-  await chooser.setFiles(file);
-}
 
 async function documentsWalk({ base, newContext, shot, watch }) {
   const applicant = { email: uniqueEmail("louise"), name: "Louise Déposante", siret: newSiret() };
