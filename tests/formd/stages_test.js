@@ -14,6 +14,7 @@
 "use strict";
 
 const assert = require("node:assert/strict");
+const crypto = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
 const { spawnSync } = require("node:child_process");
@@ -182,6 +183,14 @@ async function events(client, id) {
   return (await ok(await client.get(`/api/v1/requests/${id}/events`), "events")).map((e) => e.name);
 }
 
+// The fields of a request's current documents (GET …/documents), sorted.
+async function documentFields(client, id) {
+  const list = (await ok(await client.get(`/api/v1/requests/${id}/documents`), "documents")).documents;
+  return list.map((d) => d.field).sort();
+}
+
+const sha256 = (bytes) => crypto.createHash("sha256").update(bytes).digest("hex");
+
 // A page (GET) answered 200.
 async function page(client, url) {
   const res = await client.get(url);
@@ -330,6 +339,7 @@ describe("formd stages sandbox → production (issue 10, LIFECYCLE.md §2.10)", 
     assert.equal(back.stage, "sandbox");
     assert.equal(back.next_stage_from, null);
     assert.deepEqual(back.data, v.sandbox.data, "the sandbox habilitation's data");
+    assert.deepEqual(await documentFields(p.applicant, v.id), [], "the production file goes with the production data (issue 12)");
     assert.deepEqual(back.habilitations.map((x) => [x.id, x.state, x.stage]), [[v.sandbox.id, "active", "sandbox"]]);
     // Two updates: the production data (PATCH), then its file (the upload, an `update` event of its own).
     assert.deepEqual((await events(p.applicant, v.id)).slice(0, 4), ["cancel_next_stage", "update", "update", "start_next_stage"]);
@@ -410,6 +420,15 @@ describe("formd stages sandbox → production (issue 10, LIFECYCLE.md §2.10)", 
     assert.equal(restarted.data.contact_technique_email, "nouvelle.tech@exemple.fr", "the new sandbox data");
     assert.equal(restarted.data.volumetrie_appels_par_minute, 750, "the previous production data carried over");
     assert.equal(restarted.data.terms_of_service_accepted, undefined);
+    // The carried homologation entry keeps its file: a copy of the production habilitation's (issue 12).
+    const homologation = pdfBytes(`homologation ${v.id}`);
+    assert.deepEqual(restarted.data.safety_certification_document, [{ name: "homologation.pdf", content_type: "application/pdf", size: homologation.length }]);
+    const carried = (await ok(await p.applicant.get(`/api/v1/requests/${v.id}/documents`), "documents")).documents
+      .filter((d) => d.field === "safety_certification_document");
+    assert.deepEqual(carried.map((d) => [d.name, d.sha256]), [["homologation.pdf", sha256(homologation)]]);
+    const file = await p.applicant.get(carried[0].href);
+    assert.equal(file.status, 200);
+    assert.equal(file.text, homologation.toString("latin1"));
     await ok(await patch(p.applicant, v.id, { terms_of_service_accepted: true, data_protection_officer_informed: true, dpd_homologation_checkbox: true }), "tick");
     await ok(await send(p.applicant, v.id), "send");
     const fourth = await ok(await approve(p.instructor, v.id), "approve");
