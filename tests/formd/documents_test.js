@@ -17,7 +17,7 @@ const path = require("node:path");
 const { spawnSync } = require("node:child_process");
 
 const { startFormd } = require("./harness");
-const { loginClient, validDocument, grantRole, uniqueEmail, csrfOf, versionOf, pageText } = require("./client");
+const { loginClient, validDocument, grantRole, uniqueEmail, csrfOf, versionOf, pageText, unescapeHtml } = require("./client");
 
 const SOURCE_DIR = process.env.FORMD_SOURCE_DIR || path.resolve(__dirname, "../..");
 const FIELD = "cadre_juridique_document";
@@ -59,6 +59,17 @@ function storedFiles(dataDir) {
     blobs: fs.readdirSync(dir).filter((n) => n !== "tmp").sort(),
     temporary: fs.existsSync(path.join(dir, "tmp")) ? fs.readdirSync(path.join(dir, "tmp")) : [],
   };
+}
+
+// The download links of a page's document lists (templates/document_list.mustache): [{id, name}].
+function documentLinks(html) {
+  return [...html.matchAll(/<a href="\/documents\/(\d+)" download>([^<]*)<\/a>/g)].map((m) => ({ id: Number(m[1]), name: unescapeHtml(m[2]) }));
+}
+
+async function habilitationLinks(client, hid) {
+  const page = await client.get(`/habilitations/${hid}`);
+  assert.equal(page.status, 200, page.text.slice(0, 300));
+  return documentLinks(page.text);
 }
 
 function dbRows(dataDir, sql) {
@@ -373,6 +384,77 @@ describe("formd documents (issue 12)", () => {
                                         { version: roundTrip.json.version, data: { [FIELD]: [{ ...got.json.data[FIELD][0], name: "autre.pdf" }] } });
     assert.equal(renamed.status, 422, renamed.text);
     assert.deepEqual((await applicant.get(`/api/v1/requests/${r.id}/documents`)).json.documents.map((d) => d.name), ["aller-retour.pdf"]);
+  });
+
+  test("the instruction page and the habilitation page list the documents with their size and a download link; a habilitation's links are its snapshot's, still there after the draft's file is replaced", async () => {
+    const applicant = await loginClient(server.url);
+    const instructor = await loginClient(server.url, { email: uniqueEmail("instructrice") });
+    const stranger = await loginClient(server.url);
+    grantRole(server.dataDir, instructor.email, "ans:api_pro_sante_connect:instructor");
+    const data = validDocument();
+    data.cadre_juridique_url = null;  // the file is the legal basis
+    const r = await draft(applicant, data);
+    const first = pdfBytes("approved with " + Date.now());
+    const upFirst = await upload(applicant, r.id, { bytes: first, name: "arrêté & annexe \"A\".pdf" });
+    assert.equal(upFirst.status, 201, upFirst.text);
+    let current = await applicant.get(`/api/v1/requests/${r.id}`);
+    assert.equal((await applicant.api("POST", `/api/v1/requests/${r.id}/submit`, { version: current.json.version })).status, 200);
+
+    // The instructor's page: name (escaped), size, link; the link downloads the bytes.
+    const instruction = await instructor.get(`/instruction/demandes/${r.id}`);
+    assert.equal(instruction.status, 200);
+    const onInstruction = documentLinks(instruction.text);
+    const stored = upFirst.json.name;  // the quotes become "_" (documents/file_name.cc)
+    assert.deepEqual(onInstruction, [{ id: upFirst.json.id, name: stored }]);
+    assert.ok(instruction.text.includes("arrêté &amp; annexe"), "the name escaped");
+    assert.ok(pageText(instruction.text).includes(`${stored} (${first.length} octets)`), "the size next to the name");
+    const fromInstruction = await instructor.get(`/documents/${onInstruction[0].id}`);
+    assert.equal(fromInstruction.status, 200);
+    assert.match(fromInstruction.headers.get("content-disposition"), /^attachment;/);
+    assert.equal(fromInstruction.text, first.toString("latin1"));
+
+    const approved = await instructor.api("POST", `/api/v1/requests/${r.id}/approve`, {});
+    assert.equal(approved.status, 200, approved.text);
+    const h = approved.json.habilitation.id;
+    const snapshot = await habilitationLinks(instructor, h);
+    assert.equal(snapshot.length, 1);
+    assert.equal(snapshot[0].name, stored);
+    assert.notEqual(snapshot[0].id, upFirst.json.id, "the snapshot's own row");
+    assert.deepEqual(await habilitationLinks(applicant, h), snapshot, "the applicant sees the same links");
+    assert.equal((await stranger.get(`/habilitations/${h}`)).status, 404);
+    assert.equal((await stranger.get(`/documents/${snapshot[0].id}`)).status, 404);
+
+    // An update replaces the draft's file: the habilitation keeps linking to the file it was approved with.
+    assert.equal((await applicant.api("POST", `/api/v1/habilitations/${h}/reopen`, {})).status, 200);
+    const draftDocs = (await applicant.get(`/api/v1/requests/${r.id}/documents`)).json.documents;
+    assert.equal(draftDocs.length, 1);
+    const del = await applicant.request("DELETE", `/api/v1/requests/${r.id}/documents/${FIELD}/${draftDocs[0].id}`, { csrf: true });
+    assert.equal(del.status, 204, del.text);
+    const second = pdfBytes("replacement " + Date.now());
+    const upSecond = await upload(applicant, r.id, { bytes: second, name: "arrêté modifié.pdf" });
+    assert.equal(upSecond.status, 201, upSecond.text);
+    const gc = spawnSync(process.env.FORMD, ["gc", "--data", server.dataDir, "--min-age", "0"], { encoding: "utf8" });
+    assert.equal(gc.status, 0, gc.stderr);
+    assert.deepEqual(await habilitationLinks(applicant, h), snapshot, "the snapshot's links, not the draft's");
+    for (const client of [applicant, instructor]) {
+      const file = await client.get(`/documents/${snapshot[0].id}`);
+      assert.equal(file.status, 200);
+      assert.equal(file.text, first.toString("latin1"), "the approved bytes");
+    }
+    // The instruction page shows the draft's current file.
+    assert.deepEqual(documentLinks((await instructor.get(`/instruction/demandes/${r.id}`)).text).map((d) => d.id), [upSecond.json.id]);
+
+    // The update approved: the new habilitation links to the new file, the old one still to its own.
+    current = await applicant.get(`/api/v1/requests/${r.id}`);
+    assert.equal((await applicant.api("POST", `/api/v1/requests/${r.id}/submit`, { version: current.json.version })).status, 200);
+    const updated = await instructor.api("POST", `/api/v1/requests/${r.id}/approve`, {});
+    assert.equal(updated.status, 200, updated.text);
+    const h2 = updated.json.habilitation.id;
+    const newer = await habilitationLinks(instructor, h2);
+    assert.deepEqual(newer.map((d) => d.name), ["arrêté modifié.pdf"]);
+    assert.equal((await instructor.get(`/documents/${newer[0].id}`)).text, second.toString("latin1"));
+    assert.deepEqual(await habilitationLinks(instructor, h), snapshot, "the obsolete habilitation keeps its file");
+    assert.equal((await instructor.get(`/documents/${snapshot[0].id}`)).text, first.toString("latin1"));
   });
 
   test("formd gc removes orphan bytes only", async () => {
