@@ -457,6 +457,30 @@ describe("formd documents (issue 12)", () => {
     assert.equal((await instructor.get(`/documents/${snapshot[0].id}`)).text, first.toString("latin1"));
   });
 
+  test("the preview shows the document fields as the wizard does (label, hint, file input) and an example file listed with its size, without link", async () => {
+    const applicant = await loginClient(server.url);
+    const r = await draft(applicant);
+    const wizard = (await applicant.get(`/demandes/${r.id}/etapes/legal`)).text;
+    const preview = await fetch(`${server.url}/preview/${FORM}`);
+    assert.equal(preview.status, 200);
+    const html = await preview.text();
+    const group = (page) => {
+      const m = new RegExp(`<div class="fr-upload-group" data-formc-field="${FIELD}">[\\s\\S]*?<input [^>]*>`).exec(page);
+      assert.ok(m, "the upload group of " + FIELD);
+      return m[0];
+    };
+    const shown = group(html);
+    assert.equal(shown, group(wizard), "the same label, hint and input as the wizard");
+    assert.ok(pageText(shown).includes("Ajoutez votre document (optionnel) Taille maximale: 10 Mo. Formats supportés: pdf. Jusqu'à 6 fichiers."), pageText(shown));
+    assert.match(shown, /<input class="fr-upload" type="file" id="cadre_juridique_document" name="cadre_juridique_document\[\]" accept="application\/pdf" multiple /);
+    // An example file, as an uploaded one is listed (name and size), under the input and in the summary; nothing to download.
+    const after = html.slice(html.indexOf(shown) + shown.length);
+    assert.match(pageText(after.slice(0, after.indexOf("</div>"))), /^exemple\.pdf \(250 Ko\)$/);
+    const summary = html.slice(html.indexOf('id="formd-preview-summary"'));
+    assert.match(pageText(summary), /Ajoutez votre document exemple\.pdf \(250 Ko\)/);
+    assert.doesNotMatch(html, /href="\/documents\//);
+  });
+
   test("formd gc removes orphan bytes only", async () => {
     const orphan = Buffer.from("orphan " + Date.now());
     const name = sha256(orphan);

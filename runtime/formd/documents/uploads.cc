@@ -116,6 +116,7 @@ std::string list_html(const std::vector<storage::Document>& documents, std::stri
     if (d.field != field) continue;
     web::Data item;
     item.set("id", std::to_string(d.id));
+    item.set("linked", d.id != 0);  // 0: the preview's example, nothing to download
     item.set("name", d.name);
     item.set("size", format_size(d.size));
     item.set("removable", removable);
