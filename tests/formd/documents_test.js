@@ -582,6 +582,31 @@ describe("formd documents: memory and crashes", () => {
     assert.ok(grownMiB < 16, `formd's RSS grew by ${grownMiB.toFixed(1)} MiB during a 200 MB upload`);
   });
 
+  test("--max-upload-bytes bounds an upload body below the field's own limit: 413, nothing stored", async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "formd-documents-limit-"));
+    const small = await startFormd({ dataDir, extraArgs: ["--max-upload-bytes", String(2 * 1024 * 1024)] });
+    try {
+      const applicant = await loginClient(small.url);
+      const r = await draft(applicant);
+      // 3 MB: under the field's 10 Mo, over the server's 2 MiB (streamed: formd answers before the body ends).
+      const cookie = [...applicant.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+      const { promise } = streamUpload(`${small.url}/api/v1/requests/${r.id}/documents/${FIELD}`, cookie, applicant.csrf,
+                                       { name: "trop.pdf", head: pdfBytes("over the option"), fillBytes: 3 * 1024 * 1024, chunk: 64 * 1024 });
+      const res = await promise;
+      assert.equal(res.status, 413, res.text);
+      assert.match(JSON.parse(res.text).error.message, /taille maximale/);
+      assert.deepEqual(storedFiles(dataDir).blobs, []);
+      assert.deepEqual(storedFiles(dataDir).temporary, []);
+      assert.equal((await applicant.get(`/api/v1/requests/${r.id}`)).json.version, r.version);
+      // Under it: accepted.
+      const ok = await upload(applicant, r.id, { bytes: Buffer.concat([pdfBytes("under the option"), Buffer.alloc(1024 * 1024)]) });
+      assert.equal(ok.status, 201, ok.text);
+    } finally {
+      await small.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   test("SIGKILL during uploads leaves no half file visible and no metadata row without its bytes", async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "formd-documents-crash-"));
     const victim = await startFormd({ dataDir, extraArgs: ["--max-upload-bytes", String(64 * 1024 * 1024)] });
