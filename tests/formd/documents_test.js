@@ -457,7 +457,7 @@ describe("formd documents (issue 12)", () => {
     assert.equal((await instructor.get(`/documents/${snapshot[0].id}`)).text, first.toString("latin1"));
   });
 
-  test("the preview shows the document fields as the wizard does (label, hint, file input) and an example file listed with its size, without link", async () => {
+  test("the preview shows the document fields as the wizard does (label, hint, file input, disabled there) and an example file listed with its size, without link", async () => {
     const applicant = await loginClient(server.url);
     const r = await draft(applicant);
     const wizard = (await applicant.get(`/demandes/${r.id}/etapes/legal`)).text;
@@ -470,9 +470,11 @@ describe("formd documents (issue 12)", () => {
       return m[0];
     };
     const shown = group(html);
-    assert.equal(shown, group(wizard), "the same label, hint and input as the wizard");
+    // The same label, hint and input as the wizard, but disabled: the preview sends nothing.
+    assert.match(group(wizard), /<input class="fr-upload" type="file" [^>]*multiple  aria-describedby/, "enabled in the wizard");
+    assert.equal(shown.replace(" disabled aria-describedby", "  aria-describedby"), group(wizard));
     assert.ok(pageText(shown).includes("Ajoutez votre document (optionnel) Taille maximale: 10 Mo. Formats supportés: pdf. Jusqu'à 6 fichiers."), pageText(shown));
-    assert.match(shown, /<input class="fr-upload" type="file" id="cadre_juridique_document" name="cadre_juridique_document\[\]" accept="application\/pdf" multiple /);
+    assert.match(shown, /<input class="fr-upload" type="file" id="cadre_juridique_document" name="cadre_juridique_document\[\]" accept="application\/pdf" multiple disabled aria-describedby=/);
     // An example file, as an uploaded one is listed (name and size), under the input and in the summary; nothing to download.
     const after = html.slice(html.indexOf(shown) + shown.length);
     assert.match(pageText(after.slice(0, after.indexOf("</div>"))), /^exemple\.pdf \(250 Ko\)$/);

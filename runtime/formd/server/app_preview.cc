@@ -134,6 +134,7 @@ void App::preview(const httplib::Request& req, httplib::Response& res) {
     view.page_index = i;
     view.data = &data;
     view.documents_html = documents_html;
+    view.files_disabled = true;  // the preview stores nothing: no file chooser
     web::Data step;
     step.set("number", std::to_string(i + 1));
     step.set("title", entry->pages[i].title);
