@@ -345,6 +345,39 @@ describe("formd documents (issue 12)", () => {
     assert.equal((await instructor.get(`/documents/${docs[0].id}`)).status, 200);
   });
 
+  test("an update refused by the instructor puts the habilitation's files back with its data", async () => {
+    const applicant = await loginClient(server.url);
+    const instructor = await loginClient(server.url, { email: uniqueEmail("instructeur") });
+    grantRole(server.dataDir, instructor.email, "ans:api_pro_sante_connect:instructor");
+    const data = validDocument();
+    data.cadre_juridique_url = null;
+    const r = await draft(applicant, data);
+    const approvedBytes = pdfBytes("refused update, approved " + Date.now());
+    assert.equal((await upload(applicant, r.id, { bytes: approvedBytes, name: "approuvé.pdf" })).status, 201);
+    let current = await applicant.get(`/api/v1/requests/${r.id}`);
+    assert.equal((await applicant.api("POST", `/api/v1/requests/${r.id}/submit`, { version: current.json.version })).status, 200);
+    const approved = await instructor.api("POST", `/api/v1/requests/${r.id}/approve`, {});
+    assert.equal(approved.status, 200, approved.text);
+    const h = approved.json.habilitation.id;
+
+    assert.equal((await applicant.api("POST", `/api/v1/habilitations/${h}/reopen`, {})).status, 200);
+    const old = (await applicant.get(`/api/v1/requests/${r.id}/documents`)).json.documents[0];
+    assert.equal((await applicant.request("DELETE", `/api/v1/requests/${r.id}/documents/${FIELD}/${old.id}`, { csrf: true })).status, 204);
+    assert.equal((await upload(applicant, r.id, { bytes: pdfBytes("refused update, proposed " + Date.now()), name: "proposé.pdf" })).status, 201);
+    current = await applicant.get(`/api/v1/requests/${r.id}`);
+    assert.equal((await applicant.api("POST", `/api/v1/requests/${r.id}/submit`, { version: current.json.version })).status, 200);
+
+    const refused = await instructor.api("POST", `/api/v1/requests/${r.id}/refuse`, { reason: "Le nouveau texte ne convient pas." });
+    assert.equal(refused.status, 200, refused.text);
+    assert.equal(refused.json.state, "validated");
+    assert.deepEqual(refused.json.data[FIELD], [{ name: "approuvé.pdf", content_type: "application/pdf", size: approvedBytes.length }]);
+    const docs = (await applicant.get(`/api/v1/requests/${r.id}/documents`)).json.documents;
+    assert.deepEqual(docs.map((d) => [d.name, d.sha256]), [["approuvé.pdf", sha256(approvedBytes)]]);
+    const file = await applicant.get(`/documents/${docs[0].id}`);
+    assert.equal(file.status, 200);
+    assert.equal(file.text, approvedBytes.toString("latin1"));
+  });
+
   test("document entries are refused in the JSON API's data (create and PATCH): 422 naming the field and the upload endpoint, nothing written", async () => {
     const applicant = await loginClient(server.url);
     const entry = [{ name: "faux.pdf", content_type: "application/pdf", size: 10 }];
