@@ -150,6 +150,20 @@ function validDocument() {
   };
 }
 
+// A small valid PDF (libmagic says application/pdf), distinct per `text`.
+function pdfBytes(text = "formd") {
+  return Buffer.from(`%PDF-1.4\n1 0 obj\n<< /Title (${text}) >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n`);
+}
+
+// A document uploaded as clients must (issue 12): POST
+// /api/v1/requests/{id}/documents/{field}, multipart/form-data, one part
+// named "file". Document entries are never written in a request's data.
+function uploadDocument(client, requestId, field, { bytes = pdfBytes(field), name = `${field}.pdf`, type = "application/pdf", part = "file" } = {}) {
+  const form = new FormData();
+  form.append(part, new Blob([bytes], { type }), name);
+  return client.request("POST", `/api/v1/requests/${requestId}/documents/${field}`, { body: form, csrf: true });
+}
+
 
 // Raw HTTP/1.1 over a socket: exact bytes (paths fetch would normalise,
 // invalid encodings). Resolves with the status (0 when the connection closed
@@ -206,7 +220,7 @@ function rawSend(port, method, p, contentType, body, extraHeaders = "") {
 
 module.exports = {
   newSiret, uniqueEmail, encodeForm, Client,
-  hiddenInputs, unescapeHtml, csrfOf, versionOf, validDocument,
+  hiddenInputs, unescapeHtml, csrfOf, versionOf, validDocument, pdfBytes, uploadDocument,
   rawRequest, rawGet, rawPost, rawSend,
 };
 

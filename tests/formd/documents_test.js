@@ -17,7 +17,7 @@ const path = require("node:path");
 const { spawnSync } = require("node:child_process");
 
 const { startFormd } = require("./harness");
-const { loginClient, validDocument, grantRole, uniqueEmail, csrfOf, versionOf, pageText } = require("./client");
+const { loginClient, validDocument, grantRole, uniqueEmail, csrfOf, versionOf, pageText, unescapeHtml } = require("./client");
 
 const SOURCE_DIR = process.env.FORMD_SOURCE_DIR || path.resolve(__dirname, "../..");
 const FIELD = "cadre_juridique_document";
@@ -59,6 +59,17 @@ function storedFiles(dataDir) {
     blobs: fs.readdirSync(dir).filter((n) => n !== "tmp").sort(),
     temporary: fs.existsSync(path.join(dir, "tmp")) ? fs.readdirSync(path.join(dir, "tmp")) : [],
   };
+}
+
+// The download links of a page's document lists (templates/document_list.mustache): [{id, name}].
+function documentLinks(html) {
+  return [...html.matchAll(/<a href="\/documents\/(\d+)" download>([^<]*)<\/a>/g)].map((m) => ({ id: Number(m[1]), name: unescapeHtml(m[2]) }));
+}
+
+async function habilitationLinks(client, hid) {
+  const page = await client.get(`/habilitations/${hid}`);
+  assert.equal(page.status, 200, page.text.slice(0, 300));
+  return documentLinks(page.text);
 }
 
 function dbRows(dataDir, sql) {
@@ -334,6 +345,177 @@ describe("formd documents (issue 12)", () => {
     assert.equal((await instructor.get(`/documents/${docs[0].id}`)).status, 200);
   });
 
+  test("an update refused by the instructor puts the habilitation's files back with its data", async () => {
+    const applicant = await loginClient(server.url);
+    const instructor = await loginClient(server.url, { email: uniqueEmail("instructeur") });
+    grantRole(server.dataDir, instructor.email, "ans:api_pro_sante_connect:instructor");
+    const data = validDocument();
+    data.cadre_juridique_url = null;
+    const r = await draft(applicant, data);
+    const approvedBytes = pdfBytes("refused update, approved " + Date.now());
+    assert.equal((await upload(applicant, r.id, { bytes: approvedBytes, name: "approuvé.pdf" })).status, 201);
+    let current = await applicant.get(`/api/v1/requests/${r.id}`);
+    assert.equal((await applicant.api("POST", `/api/v1/requests/${r.id}/submit`, { version: current.json.version })).status, 200);
+    const approved = await instructor.api("POST", `/api/v1/requests/${r.id}/approve`, {});
+    assert.equal(approved.status, 200, approved.text);
+    const h = approved.json.habilitation.id;
+
+    assert.equal((await applicant.api("POST", `/api/v1/habilitations/${h}/reopen`, {})).status, 200);
+    const old = (await applicant.get(`/api/v1/requests/${r.id}/documents`)).json.documents[0];
+    assert.equal((await applicant.request("DELETE", `/api/v1/requests/${r.id}/documents/${FIELD}/${old.id}`, { csrf: true })).status, 204);
+    assert.equal((await upload(applicant, r.id, { bytes: pdfBytes("refused update, proposed " + Date.now()), name: "proposé.pdf" })).status, 201);
+    current = await applicant.get(`/api/v1/requests/${r.id}`);
+    assert.equal((await applicant.api("POST", `/api/v1/requests/${r.id}/submit`, { version: current.json.version })).status, 200);
+
+    const refused = await instructor.api("POST", `/api/v1/requests/${r.id}/refuse`, { reason: "Le nouveau texte ne convient pas." });
+    assert.equal(refused.status, 200, refused.text);
+    assert.equal(refused.json.state, "validated");
+    assert.deepEqual(refused.json.data[FIELD], [{ name: "approuvé.pdf", content_type: "application/pdf", size: approvedBytes.length }]);
+    const docs = (await applicant.get(`/api/v1/requests/${r.id}/documents`)).json.documents;
+    assert.deepEqual(docs.map((d) => [d.name, d.sha256]), [["approuvé.pdf", sha256(approvedBytes)]]);
+    const file = await applicant.get(`/documents/${docs[0].id}`);
+    assert.equal(file.status, 200);
+    assert.equal(file.text, approvedBytes.toString("latin1"));
+  });
+
+  test("document entries are refused in the JSON API's data (create and PATCH): 422 naming the field and the upload endpoint, nothing written", async () => {
+    const applicant = await loginClient(server.url);
+    const entry = [{ name: "faux.pdf", content_type: "application/pdf", size: 10 }];
+    const created = await applicant.api("POST", "/api/v1/requests", { form_uid: FORM, data: { intitule: "Sans fichier", [FIELD]: entry } });
+    assert.equal(created.status, 422, created.text);
+    assert.match(created.json.error.message, new RegExp(`« ${FIELD} » est un champ de document.*POST /api/v1/requests/\\{id\\}/documents/${FIELD}`));
+    assert.deepEqual(created.json.error.details.map((d) => [d.field, d.code]), [[FIELD, "document_upload_required"]]);
+    assert.equal((await applicant.get("/api/v1/requests")).json.requests.length, 0, "no request created");
+
+    const r = await draft(applicant);
+    for (const value of [entry, []]) {
+      const forged = await applicant.api("PATCH", `/api/v1/requests/${r.id}`, { version: r.version, data: { intitule: "Changé", [FIELD]: value } });
+      assert.equal(forged.status, 422, `${JSON.stringify(value)}: ${forged.text}`);
+      assert.equal(forged.json.error.details[0].field, FIELD);
+      assert.match(forged.json.error.message, /déposent un par un avec POST/);
+    }
+    // Another document field of the form too (the project mock-up).
+    const mockup = await applicant.api("PATCH", `/api/v1/requests/${r.id}`, { version: r.version, data: { maquette_projet: entry } });
+    assert.equal(mockup.status, 422, mockup.text);
+    assert.equal(mockup.json.error.details[0].field, "maquette_projet");
+    let got = await applicant.get(`/api/v1/requests/${r.id}`);
+    assert.equal(got.json.version, r.version, "nothing written");
+    assert.equal(got.json.data[FIELD], undefined);
+    assert.notEqual(got.json.data.intitule, "Changé");
+
+    // Uploaded, then the data read back and sent unchanged: the entries are not a write, the PATCH passes.
+    const up = await upload(applicant, r.id, { bytes: pdfBytes("round trip"), name: "aller-retour.pdf" });
+    assert.equal(up.status, 201, up.text);
+    got = await applicant.get(`/api/v1/requests/${r.id}`);
+    const roundTrip = await applicant.api("PATCH", `/api/v1/requests/${r.id}`, { version: got.json.version, data: { ...got.json.data, intitule: "Aller-retour" } });
+    assert.equal(roundTrip.status, 200, roundTrip.text);
+    assert.deepEqual(roundTrip.json.data[FIELD], got.json.data[FIELD]);
+    // Changing them is not: a renamed entry, or null (removing them), is refused.
+    const removed = await applicant.api("PATCH", `/api/v1/requests/${r.id}`, { version: roundTrip.json.version, data: { [FIELD]: null } });
+    assert.equal(removed.status, 422, removed.text);
+    const renamed = await applicant.api("PATCH", `/api/v1/requests/${r.id}`,
+                                        { version: roundTrip.json.version, data: { [FIELD]: [{ ...got.json.data[FIELD][0], name: "autre.pdf" }] } });
+    assert.equal(renamed.status, 422, renamed.text);
+    assert.deepEqual((await applicant.get(`/api/v1/requests/${r.id}/documents`)).json.documents.map((d) => d.name), ["aller-retour.pdf"]);
+  });
+
+  test("the instruction page and the habilitation page list the documents with their size and a download link; a habilitation's links are its snapshot's, still there after the draft's file is replaced", async () => {
+    const applicant = await loginClient(server.url);
+    const instructor = await loginClient(server.url, { email: uniqueEmail("instructrice") });
+    const stranger = await loginClient(server.url);
+    grantRole(server.dataDir, instructor.email, "ans:api_pro_sante_connect:instructor");
+    const data = validDocument();
+    data.cadre_juridique_url = null;  // the file is the legal basis
+    const r = await draft(applicant, data);
+    const first = pdfBytes("approved with " + Date.now());
+    const upFirst = await upload(applicant, r.id, { bytes: first, name: "arrêté & annexe \"A\".pdf" });
+    assert.equal(upFirst.status, 201, upFirst.text);
+    let current = await applicant.get(`/api/v1/requests/${r.id}`);
+    assert.equal((await applicant.api("POST", `/api/v1/requests/${r.id}/submit`, { version: current.json.version })).status, 200);
+
+    // The instructor's page: name (escaped), size, link; the link downloads the bytes.
+    const instruction = await instructor.get(`/instruction/demandes/${r.id}`);
+    assert.equal(instruction.status, 200);
+    const onInstruction = documentLinks(instruction.text);
+    const stored = upFirst.json.name;  // the quotes become "_" (documents/file_name.cc)
+    assert.deepEqual(onInstruction, [{ id: upFirst.json.id, name: stored }]);
+    assert.ok(instruction.text.includes("arrêté &amp; annexe"), "the name escaped");
+    assert.ok(pageText(instruction.text).includes(`${stored} (${first.length} octets)`), "the size next to the name");
+    const fromInstruction = await instructor.get(`/documents/${onInstruction[0].id}`);
+    assert.equal(fromInstruction.status, 200);
+    assert.match(fromInstruction.headers.get("content-disposition"), /^attachment;/);
+    assert.equal(fromInstruction.text, first.toString("latin1"));
+
+    const approved = await instructor.api("POST", `/api/v1/requests/${r.id}/approve`, {});
+    assert.equal(approved.status, 200, approved.text);
+    const h = approved.json.habilitation.id;
+    const snapshot = await habilitationLinks(instructor, h);
+    assert.equal(snapshot.length, 1);
+    assert.equal(snapshot[0].name, stored);
+    assert.notEqual(snapshot[0].id, upFirst.json.id, "the snapshot's own row");
+    assert.deepEqual(await habilitationLinks(applicant, h), snapshot, "the applicant sees the same links");
+    assert.equal((await stranger.get(`/habilitations/${h}`)).status, 404);
+    assert.equal((await stranger.get(`/documents/${snapshot[0].id}`)).status, 404);
+
+    // An update replaces the draft's file: the habilitation keeps linking to the file it was approved with.
+    assert.equal((await applicant.api("POST", `/api/v1/habilitations/${h}/reopen`, {})).status, 200);
+    const draftDocs = (await applicant.get(`/api/v1/requests/${r.id}/documents`)).json.documents;
+    assert.equal(draftDocs.length, 1);
+    const del = await applicant.request("DELETE", `/api/v1/requests/${r.id}/documents/${FIELD}/${draftDocs[0].id}`, { csrf: true });
+    assert.equal(del.status, 204, del.text);
+    const second = pdfBytes("replacement " + Date.now());
+    const upSecond = await upload(applicant, r.id, { bytes: second, name: "arrêté modifié.pdf" });
+    assert.equal(upSecond.status, 201, upSecond.text);
+    const gc = spawnSync(process.env.FORMD, ["gc", "--data", server.dataDir, "--min-age", "0"], { encoding: "utf8" });
+    assert.equal(gc.status, 0, gc.stderr);
+    assert.deepEqual(await habilitationLinks(applicant, h), snapshot, "the snapshot's links, not the draft's");
+    for (const client of [applicant, instructor]) {
+      const file = await client.get(`/documents/${snapshot[0].id}`);
+      assert.equal(file.status, 200);
+      assert.equal(file.text, first.toString("latin1"), "the approved bytes");
+    }
+    // The instruction page shows the draft's current file.
+    assert.deepEqual(documentLinks((await instructor.get(`/instruction/demandes/${r.id}`)).text).map((d) => d.id), [upSecond.json.id]);
+
+    // The update approved: the new habilitation links to the new file, the old one still to its own.
+    current = await applicant.get(`/api/v1/requests/${r.id}`);
+    assert.equal((await applicant.api("POST", `/api/v1/requests/${r.id}/submit`, { version: current.json.version })).status, 200);
+    const updated = await instructor.api("POST", `/api/v1/requests/${r.id}/approve`, {});
+    assert.equal(updated.status, 200, updated.text);
+    const h2 = updated.json.habilitation.id;
+    const newer = await habilitationLinks(instructor, h2);
+    assert.deepEqual(newer.map((d) => d.name), ["arrêté modifié.pdf"]);
+    assert.equal((await instructor.get(`/documents/${newer[0].id}`)).text, second.toString("latin1"));
+    assert.deepEqual(await habilitationLinks(instructor, h), snapshot, "the obsolete habilitation keeps its file");
+    assert.equal((await instructor.get(`/documents/${snapshot[0].id}`)).text, first.toString("latin1"));
+  });
+
+  test("the preview shows the document fields as the wizard does (label, hint, file input, disabled there) and an example file listed with its size, without link", async () => {
+    const applicant = await loginClient(server.url);
+    const r = await draft(applicant);
+    const wizard = (await applicant.get(`/demandes/${r.id}/etapes/legal`)).text;
+    const preview = await fetch(`${server.url}/preview/${FORM}`);
+    assert.equal(preview.status, 200);
+    const html = await preview.text();
+    const group = (page) => {
+      const m = new RegExp(`<div class="fr-upload-group" data-formc-field="${FIELD}">[\\s\\S]*?<input [^>]*>`).exec(page);
+      assert.ok(m, "the upload group of " + FIELD);
+      return m[0];
+    };
+    const shown = group(html);
+    // The same label, hint and input as the wizard, but disabled: the preview sends nothing.
+    assert.match(group(wizard), /<input class="fr-upload" type="file" [^>]*multiple  aria-describedby/, "enabled in the wizard");
+    assert.equal(shown.replace(" disabled aria-describedby", "  aria-describedby"), group(wizard));
+    assert.ok(pageText(shown).includes("Ajoutez votre document (optionnel) Taille maximale: 10 Mo. Formats supportés: pdf. Jusqu'à 6 fichiers."), pageText(shown));
+    assert.match(shown, /<input class="fr-upload" type="file" id="cadre_juridique_document" name="cadre_juridique_document\[\]" accept="application\/pdf" multiple disabled aria-describedby=/);
+    // An example file, as an uploaded one is listed (name and size), under the input and in the summary; nothing to download.
+    const after = html.slice(html.indexOf(shown) + shown.length);
+    assert.match(pageText(after.slice(0, after.indexOf("</div>"))), /^exemple\.pdf \(250 Ko\)$/);
+    const summary = html.slice(html.indexOf('id="formd-preview-summary"'));
+    assert.match(pageText(summary), /Ajoutez votre document exemple\.pdf \(250 Ko\)/);
+    assert.doesNotMatch(html, /href="\/documents\//);
+  });
+
   test("formd gc removes orphan bytes only", async () => {
     const orphan = Buffer.from("orphan " + Date.now());
     const name = sha256(orphan);
@@ -433,6 +615,31 @@ describe("formd documents: memory and crashes", () => {
     assert.equal(fs.statSync(path.join(big.dataDir, "documents", body.sha256)).size, size);
     const grownMiB = (peak - baseline) / 1024;
     assert.ok(grownMiB < 16, `formd's RSS grew by ${grownMiB.toFixed(1)} MiB during a 200 MB upload`);
+  });
+
+  test("--max-upload-bytes bounds an upload body below the field's own limit: 413, nothing stored", async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "formd-documents-limit-"));
+    const small = await startFormd({ dataDir, extraArgs: ["--max-upload-bytes", String(2 * 1024 * 1024)] });
+    try {
+      const applicant = await loginClient(small.url);
+      const r = await draft(applicant);
+      // 3 MB: under the field's 10 Mo, over the server's 2 MiB (streamed: formd answers before the body ends).
+      const cookie = [...applicant.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+      const { promise } = streamUpload(`${small.url}/api/v1/requests/${r.id}/documents/${FIELD}`, cookie, applicant.csrf,
+                                       { name: "trop.pdf", head: pdfBytes("over the option"), fillBytes: 3 * 1024 * 1024, chunk: 64 * 1024 });
+      const res = await promise;
+      assert.equal(res.status, 413, res.text);
+      assert.match(JSON.parse(res.text).error.message, /taille maximale/);
+      assert.deepEqual(storedFiles(dataDir).blobs, []);
+      assert.deepEqual(storedFiles(dataDir).temporary, []);
+      assert.equal((await applicant.get(`/api/v1/requests/${r.id}`)).json.version, r.version);
+      // Under it: accepted.
+      const ok = await upload(applicant, r.id, { bytes: Buffer.concat([pdfBytes("under the option"), Buffer.alloc(1024 * 1024)]) });
+      assert.equal(ok.status, 201, ok.text);
+    } finally {
+      await small.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   test("SIGKILL during uploads leaves no half file visible and no metadata row without its bytes", async () => {

@@ -308,6 +308,16 @@ TEST_CASE("documents lists the attached file names", "[slots]") {
   CHECK(fill("{{documents:vide}}{{documents:texte}}{{documents:absent}}", values) == "");
 }
 
+TEST_CASE("disabled marks a file input only where the server says so", "[slots]") {
+  const std::string tmpl = R"(<input type="file" name="maquette[]" {{disabled:maquette}}><input type="file" name="plan" {{disabled:plan}}>)";
+  CHECK(fill(tmpl, json::object()) == R"(<input type="file" name="maquette[]" ><input type="file" name="plan" >)");
+  SlotContext ctx;
+  ctx.disabled = [](std::string_view field) { return field == "maquette"; };
+  CHECK(fill(tmpl, json::object(), ctx) ==
+        R"(<input type="file" name="maquette[]" disabled><input type="file" name="plan" >)");
+  CHECK_THROWS_AS(fill("{{disabled}}", json::object()), formd::render::SlotError);
+}
+
 TEST_CASE("display: blank values", "[slots][display]") {
   const json values = {{"intitule", ""},      {"description", " \n\t "}, {"canaux", json::array()},
                        {"nature", nullptr},   {"volume", "  "}};

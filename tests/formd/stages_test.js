@@ -14,6 +14,7 @@
 "use strict";
 
 const assert = require("node:assert/strict");
+const crypto = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
 const { spawnSync } = require("node:child_process");
@@ -25,7 +26,7 @@ if (!process.env.FORMD || !fs.existsSync(process.env.FORMD)) {
 }
 
 const { startFormd } = require("./harness");
-const { Client, newSiret, uniqueEmail, validDocument, csrfOf, pageText, linkHrefs, PAYLOADS, assertEscaped } = require("./client");
+const { Client, newSiret, uniqueEmail, validDocument, csrfOf, pageText, linkHrefs, PAYLOADS, assertEscaped, pdfBytes, uploadDocument } = require("./client");
 
 const SANDBOX = "api-ficoba-sandbox";
 const PRODUCTION = "api-ficoba-production";
@@ -72,11 +73,11 @@ function sandboxDocument(extra = {}) {
   return doc;
 }
 
-// The production blocks and the final checkboxes.
+// The production blocks and the final checkboxes; the homologation's file
+// is uploaded (attachHomologation), never written in the data (issue 12).
 function productionDocument(extra = {}) {
   return {
     operational_acceptance_done: true,
-    safety_certification_document: [{ name: "homologation.pdf", content_type: "application/pdf", size: 2048 }],
     safety_certification_authority_name: "Claire Autorité",
     safety_certification_authority_function: "Directrice générale des services",
     safety_certification_begin_date: "2026-01-01",
@@ -127,9 +128,17 @@ async function validatedSandbox(people, extra = {}) {
   return { id: r.id, request: approved, sandbox: approved.habilitation };
 }
 
-// The production request filled in and sent.
+// The homologation decision, uploaded as a client must: POST …/documents/{field}.
+async function attachHomologation(client, id) {
+  const up = await uploadDocument(client, id, "safety_certification_document", { bytes: pdfBytes(`homologation ${id}`), name: "homologation.pdf" });
+  assert.equal(up.status, 201, `upload the homologation: ${up.status} ${up.text}`);
+  return up.json;
+}
+
+// The production request filled in (its file uploaded unless it holds one already) and sent.
 async function sentProduction(people, id, extra = {}) {
-  await ok(await patch(people.applicant, id, productionDocument(extra)), "patch production");
+  const filled = await ok(await patch(people.applicant, id, productionDocument(extra)), "patch production");
+  if (!(filled.data.safety_certification_document || []).length) await attachHomologation(people.applicant, id);
   return ok(await send(people.applicant, id), "submit production");
 }
 
@@ -173,6 +182,14 @@ async function refused(observer, id, status, call, message, what = "") {
 async function events(client, id) {
   return (await ok(await client.get(`/api/v1/requests/${id}/events`), "events")).map((e) => e.name);
 }
+
+// The fields of a request's current documents (GET …/documents), sorted.
+async function documentFields(client, id) {
+  const list = (await ok(await client.get(`/api/v1/requests/${id}/documents`), "documents")).documents;
+  return list.map((d) => d.field).sort();
+}
+
+const sha256 = (bytes) => crypto.createHash("sha256").update(bytes).digest("hex");
 
 // A page (GET) answered 200.
 async function page(client, url) {
@@ -303,6 +320,7 @@ describe("formd stages sandbox → production (issue 10, LIFECYCLE.md §2.10)", 
     await refused(p.admin, v.id, 409, () => cancel(p.applicant, v.id), /pas une demande de production/, "cancel a validated sandbox");
     await ok(await start(p.applicant, v.id), "start");
     await ok(await patch(p.applicant, v.id, productionDocument({ intitule: "Changé en production" })), "patch");
+    await attachHomologation(p.applicant, v.id);
 
     // A draft: the applicant only.
     await refused(p.admin, v.id, 409, () => cancel(p.instructor, v.id), /état actuel/, "instructor on a draft");
@@ -321,8 +339,10 @@ describe("formd stages sandbox → production (issue 10, LIFECYCLE.md §2.10)", 
     assert.equal(back.stage, "sandbox");
     assert.equal(back.next_stage_from, null);
     assert.deepEqual(back.data, v.sandbox.data, "the sandbox habilitation's data");
+    assert.deepEqual(await documentFields(p.applicant, v.id), [], "the production file goes with the production data (issue 12)");
     assert.deepEqual(back.habilitations.map((x) => [x.id, x.state, x.stage]), [[v.sandbox.id, "active", "sandbox"]]);
-    assert.deepEqual((await events(p.applicant, v.id)).slice(0, 3), ["cancel_next_stage", "update", "start_next_stage"]);
+    // Two updates: the production data (PATCH), then its file (the upload, an `update` event of its own).
+    assert.deepEqual((await events(p.applicant, v.id)).slice(0, 4), ["cancel_next_stage", "update", "update", "start_next_stage"]);
     const event = (await ok(await p.applicant.get(`/api/v1/requests/${v.id}/events`), "events"))[0];
     assert.equal(event.actor_email, p.applicant.email);
     assert.equal(event.habilitation_id, v.sandbox.id);
@@ -400,6 +420,15 @@ describe("formd stages sandbox → production (issue 10, LIFECYCLE.md §2.10)", 
     assert.equal(restarted.data.contact_technique_email, "nouvelle.tech@exemple.fr", "the new sandbox data");
     assert.equal(restarted.data.volumetrie_appels_par_minute, 750, "the previous production data carried over");
     assert.equal(restarted.data.terms_of_service_accepted, undefined);
+    // The carried homologation entry keeps its file: a copy of the production habilitation's (issue 12).
+    const homologation = pdfBytes(`homologation ${v.id}`);
+    assert.deepEqual(restarted.data.safety_certification_document, [{ name: "homologation.pdf", content_type: "application/pdf", size: homologation.length }]);
+    const carried = (await ok(await p.applicant.get(`/api/v1/requests/${v.id}/documents`), "documents")).documents
+      .filter((d) => d.field === "safety_certification_document");
+    assert.deepEqual(carried.map((d) => [d.name, d.sha256]), [["homologation.pdf", sha256(homologation)]]);
+    const file = await p.applicant.get(carried[0].href);
+    assert.equal(file.status, 200);
+    assert.equal(file.text, homologation.toString("latin1"));
     await ok(await patch(p.applicant, v.id, { terms_of_service_accepted: true, data_protection_officer_informed: true, dpd_homologation_checkbox: true }), "tick");
     await ok(await send(p.applicant, v.id), "send");
     const fourth = await ok(await approve(p.instructor, v.id), "approve");

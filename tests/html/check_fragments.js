@@ -200,7 +200,7 @@ function errorRequest(template) {
     }
     if (kind === "value" || kind === "display") values[f] = values[f] ?? `Valeur "de" <b>${f}</b> & 'test'`;
   }
-  return { values, errors, onPage, documents: { maquette_projet: ["maquette <1>.pdf"] } };
+  return { values, errors, onPage, documents: { maquette_projet: ["maquette <1>.pdf"] }, disabled: () => true };
 }
 
 // [name, fill, html-validate?]: a new request's page differs from the raw

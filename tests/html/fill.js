@@ -41,14 +41,15 @@ const blank = (v) => v === undefined || v === null || v === "" || (Array.isArray
 
 // A request as the server sees it. values: field -> JSON value; errors:
 // field -> [messages]; valid: Set of fields to show as valid; documents:
-// field -> [file names]; hidden(kind, name) -> bool; labels: field -> label
-// (error summary).
+// field -> [file names]; hidden(kind, name) -> bool; disabled(field) -> bool
+// (file inputs); labels: field -> label (error summary).
 function server(request) {
   const values = request.values || {};
   const errors = request.errors || {};
   const valid = request.valid || new Set();
   const documents = request.documents || {};
   const hidden = request.hidden || (() => false);
+  const disabled = request.disabled || (() => false);
   const labels = request.labels || {};
   return (kind, args) => {
     const [f, v] = args;
@@ -74,6 +75,8 @@ function server(request) {
       case "documents":
         if (!documents[f] || documents[f].length === 0) return "";
         return `<ul class="formc-documents__list">${documents[f].map((n) => `<li>${escapeHtml(n)}</li>`).join("")}</ul>`;
+      case "disabled":
+        return disabled(f) ? "disabled" : "";
       case "display":
         if (blank(value)) return "Non renseigné";
         if (Array.isArray(value)) return `<ul>${value.map((x) => `<li>${escapeHtml(x)}</li>`).join("")}</ul>`;

@@ -275,6 +275,8 @@ Element render_document(const Field& f, bool in_fieldset) {
     input.attr("accept", accept);
   }
   if (multiple) input.flag("multiple");
+  // Where nothing can be sent (a preview), the server disables the input.
+  input.flag(slot::disabled(f.name));
   // No `required`: a draft may already hold the files (the server knows).
   input.attr("aria-describedby", id + "-messages");
   group.child(std::move(input));

@@ -42,6 +42,7 @@ Slot hidden(std::string_view kind, std::string_view name) { return token("hidden
 Slot state(std::string_view field, std::string_view base_class) { return token("state", {field, base_class}); }
 Slot messages(std::string_view field) { return token("messages", {field}); }
 Slot documents(std::string_view field) { return token("documents", {field}); }
+Slot disabled(std::string_view field) { return token("disabled", {field}); }
 Slot display(std::string_view field) { return token("display", {field}); }
 Slot step_url(std::string_view block) { return token("step_url", {block}); }
 Slot error_summary() { return token("error_summary", {}); }

@@ -37,6 +37,9 @@
 //                                                        (msg HTML-escaped; --valid for success)
 //   {{documents:F}}           after a file input         the files already attached to F (escaped names,
 //                                                        e.g. <ul class="formc-documents">…</ul>) or ""
+//   {{disabled:F}}            attribute of a file input  "disabled" when no file can be sent for F on
+//                                                        this page (a preview, which stores nothing),
+//                                                        else ""
 //   {{display:F}}             summary <dd>               F's value for reading: escaped text; option and
 //                                                        scope labels; lists as <ul>; "Non renseigné"
 //   {{step_url:B}}            href of summary edit links URL of the step that edits block B
@@ -77,6 +80,7 @@ namespace slot {
 [[nodiscard]] Slot state(std::string_view field, std::string_view base_class);
 [[nodiscard]] Slot messages(std::string_view field);
 [[nodiscard]] Slot documents(std::string_view field);
+[[nodiscard]] Slot disabled(std::string_view field);
 [[nodiscard]] Slot display(std::string_view field);
 [[nodiscard]] Slot step_url(std::string_view block);
 [[nodiscard]] Slot error_summary();

@@ -65,6 +65,19 @@ nlohmann::json next_stage_data(const nlohmann::json& current, const formc::model
   return data;
 }
 
+// The document fields next_stage_data() carries over from the previous
+// habilitation of the next stage: their files come with their entries.
+std::vector<std::string> carried_document_fields(const formc::model::Definition& from, const formc::model::Definition& to) {
+  std::vector<std::string> out;
+  for (const auto& block : to.blocks) {
+    if (has_block(from, block.name)) continue;
+    for (const auto& f : block.fields) {
+      if (f.type == formc::model::FieldType::Document) out.push_back(f.name);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 Stage stage_of(const catalog::Catalog& catalog, std::string_view definition_id) {
@@ -187,6 +200,14 @@ Outcome Stages::start_next_stage(const domain::Actor& actor, std::int64_t reques
   change.start_next_stage_from = origin->id;
   change.start_reopening = previous.has_value();
   change.habilitation_id = origin->id;
+  if (previous) {
+    // The carried production entries keep their files (issue 12), in the same transaction.
+    auto fields = carried_document_fields(*current, *next->definition);
+    if (!fields.empty()) {
+      change.restore_documents_from = previous->id;
+      change.restore_document_fields = std::move(fields);
+    }
+  }
   return commit(change);
 }
 
@@ -232,6 +253,8 @@ Outcome Stages::cancel_next_stage(const domain::Actor& actor, std::int64_t reque
                                                         hash.empty() ? origin->definition_hash : hash};
   change.data_json = origin->data_json;
   change.habilitation_id = origin->id;
+  // Its files too: the production request's uploads go with its data (issue 12).
+  change.restore_documents_from = origin->id;
   return commit(change);
 }
 

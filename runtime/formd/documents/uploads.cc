@@ -1,4 +1,5 @@
 #include "documents/uploads.h"
+#include "web/view.h"
 
 #include "documents/content_type.h"
 #include "documents/file_name.h"
@@ -108,40 +109,24 @@ StoredFile store_file(ReceivedFile& file) {
   return out;
 }
 
-namespace {
-
-void append_escaped(std::string& out, std::string_view text) {
-  for (const char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-}
-
-}  // namespace
-
 std::string list_html(const std::vector<storage::Document>& documents, std::string_view field, bool removable) {
-  std::string items;
+  // templates/document_list.mustache escapes every value.
+  web::List items;
   for (const auto& d : documents) {
     if (d.field != field) continue;
-    const std::string id = std::to_string(d.id);
-    items += "<li><a href=\"/documents/" + id + "\" download>";
-    append_escaped(items, d.name);
-    items += "</a> <span class=\"formc-documents__size\">(" + format_size(d.size) + ")</span>";
-    if (removable) {
-      items += "<div class=\"fr-checkbox-group fr-checkbox-group--sm\"><input type=\"checkbox\" id=\"remove-document-" + id +
-               "\" name=\"_remove_document\" value=\"" + id + "\"><label class=\"fr-label\" for=\"remove-document-" + id +
-               "\">Supprimer ce fichier</label></div>";
-    }
-    items += "</li>";
+    web::Data item;
+    item.set("id", std::to_string(d.id));
+    item.set("linked", d.id != 0);  // 0: the preview's example, nothing to download
+    item.set("name", d.name);
+    item.set("size", format_size(d.size));
+    item.set("removable", removable);
+    items.push_back(item);
   }
-  if (items.empty()) return items;
-  return "<ul class=\"formc-documents__list\">" + items + "</ul>";
+  if (items.empty()) return "";
+  web::Data data;
+  data.set("has_documents", true);
+  data.set("documents", items);
+  return web::render("document_list", data);
 }
 
 nlohmann::json entries(const std::vector<storage::Document>& documents, std::string_view field) {

@@ -79,7 +79,8 @@ struct StoredFile {
 
 // The field's files as a list with their size and download link (and a
 // "Supprimer ce fichier" checkbox named _remove_document when `removable`),
-// every text escaped; "" when the field has none.
+// every text escaped (templates/document_list.mustache); "" when the field
+// has none. A document without id (the preview's example) has no link.
 [[nodiscard]] std::string list_html(const std::vector<storage::Document>& documents, std::string_view field,
                                     bool removable);
 

@@ -156,6 +156,7 @@ std::string wizard_page_body(const WizardPageView& view) {
   }
   slots.hidden = form_hidden(*view.catalog, form, *view.data);
   slots.documents_html = view.documents_html;
+  if (view.files_disabled) slots.disabled = [](std::string_view) { return true; };
   std::string blocks;
   for (const auto& block : page.blocks) {
     blocks += render::fill_slots(fragment_or_empty(view.catalog->step_fragment(form, block)), slots);

@@ -79,6 +79,8 @@ struct WizardPageView {
   // Documents (issue 12): a field's stored files as trusted HTML (see
   // render::SlotContext::documents_html); unset: names only.
   std::function<std::string(std::string_view)> documents_html;
+  // The preview: file inputs shown disabled (nothing can be sent from it).
+  bool files_disabled = false;
 };
 [[nodiscard]] std::string wizard_page_body(const WizardPageView& view);
 

@@ -399,6 +399,9 @@ void fill_token(std::string& out, const Token& t, const SlotContext& ctx, std::s
     expect_args(t, 1, offset);
     if (ctx.documents_html) out += ctx.documents_html(a[0]);
     else fill_documents(out, field_value(ctx, a[0]));
+  } else if (k == "disabled") {
+    expect_args(t, 1, offset);
+    if (ctx.disabled && ctx.disabled(a[0])) out += "disabled";
   } else if (k == "display") {
     expect_args(t, 1, offset);
     fill_display(out, ctx, a[0]);

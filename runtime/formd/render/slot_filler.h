@@ -51,6 +51,9 @@ struct SlotContext {
   // HTML (names escaped, sizes, download links), for {{documents:F}} and
   // {{display:F}}; unset or "": the names in the data, as text.
   std::function<std::string(std::string_view field)> documents_html;
+  // {{disabled:F}} on a file input: true where no file can be sent (the
+  // preview); unset: never disabled.
+  std::function<bool(std::string_view field)> disabled;
   // {{step_url:block}}; unset: "#".
   std::function<std::string(std::string_view block)> step_url;
 };

@@ -34,6 +34,28 @@ void send_invalid_request(httplib::Response& res, const std::vector<formc::rt::E
                               {"error_count", errors.size()}}}});
 }
 
+// Document entries come only with their bytes (POST …/documents/{field}):
+// 422 whose message names the first such field, every one in `details`.
+void send_documents_refused(httplib::Response& res, const std::vector<formc::rt::Error>& refused) {
+  http::send_json(res, 422,
+                  {{"error", {{"status", 422},
+                              {"message", refused.front().message},
+                              {"details", errors_json(refused)},
+                              {"error_count", refused.size()}}}});
+}
+
+// The keys of a merge patch that would change `data` (a client sending
+// back the document entries it read, unchanged, writes nothing there).
+Json changed_keys(const Json& patch, const Json& data) {
+  Json out = Json::object();
+  for (const auto& [key, value] : patch.items()) {
+    const auto it = data.find(key);
+    const bool same = it != data.end() ? *it == value : value.is_null();
+    if (!same) out[key] = value;
+  }
+  return out;
+}
+
 Json habilitation_json(const storage::Habilitation& h) {
   Json data = Json::parse(h.data_json, nullptr, false);
   if (!data.is_object()) data = Json::object();
@@ -292,6 +314,9 @@ void App::install_api(http::Router& router) {
     Json data = catalog->prefill(*entry);
     if ((*body).contains("data")) {
       if (!(*body)["data"].is_object()) return http::send_json_error(res, 400, "« data » doit être un objet JSON.");
+      if (const auto refused = document_keys_refused(*entry, (*body)["data"]); !refused.empty()) {
+        return send_documents_refused(res, refused);
+      }
       data.merge_patch((*body)["data"]);
     }
     std::vector<formc::rt::Error> errors;
@@ -338,6 +363,9 @@ void App::install_api(http::Router& router) {
     if (!data.is_object()) data = Json::object();
     if (!submit && (*body).contains("data")) {
       if (!(*body)["data"].is_object()) return http::send_json_error(res, 400, "« data » doit être un objet JSON.");
+      if (const auto refused = document_keys_refused(*entry, changed_keys((*body)["data"], data)); !refused.empty()) {
+        return send_documents_refused(res, refused);
+      }
       data.merge_patch((*body)["data"]);
     }
     std::vector<formc::rt::Error> errors;

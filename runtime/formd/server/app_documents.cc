@@ -93,13 +93,18 @@ storage::DocumentWriteResult App::write_request_documents(const storage::Request
   return store_.write_documents(write);
 }
 
+// Every document field of the definition (read-only pages included: their
+// entries are the copies of rows too), whatever value is posted (null too).
 std::vector<formc::rt::Error> App::document_keys_refused(const catalog::FormEntry& form, const nlohmann::json& posted) {
   std::vector<formc::rt::Error> out;
   if (!posted.is_object()) return out;
   for (const auto& [key, value] : posted.items()) {
-    if (document_field(form, key)) {
+    const auto* field = form.definition->find_field(key);
+    if (field && field->type == formc::model::FieldType::Document) {
       out.push_back({key, "document_upload_required",
-                     "Les documents se déposent avec leur fichier : POST /api/v1/requests/{id}/documents/" + key + "."});
+                     "« " + key + " » est un champ de document : ses fichiers se déposent un par un avec POST "
+                     "/api/v1/requests/{id}/documents/" + key + " (multipart/form-data, une partie « file ») "
+                     "et se retirent avec DELETE, jamais dans « data »."});
     }
   }
   return out;

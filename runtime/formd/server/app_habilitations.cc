@@ -164,9 +164,12 @@ void App::show_habilitation(const httplib::Request& req, httplib::Response& res,
   data.set("tab_history", tab == "historique");
   data.set("tab_all", tab == "habilitations");
   if (tab.empty()) {
-    // Rendered from the habilitation's own data: an obsolete one shows its old values.
+    // Rendered from the habilitation's own data: an obsolete one shows its
+    // old values, and the files of its snapshot (those it was approved with).
     data.set("summary_trusted_html",
-             web::trusted_html(form ? read_only_summary(*catalog, *form, data_json, h.request_id) : std::string()));
+             web::trusted_html(form ? read_only_summary(*catalog, *form, data_json, h.request_id,
+                                                        store_.documents_of_habilitation(h.id))
+                                    : std::string()));
   } else if (tab == "historique") {
     set_request_history(data, request, *catalog);
   } else {

@@ -112,7 +112,8 @@ void App::set_request_history(web::Data& data, const storage::Request& request, 
 }
 
 std::string App::read_only_summary(const catalog::Catalog& catalog, const catalog::FormEntry& form,
-                                   const nlohmann::json& data, std::int64_t request_id) {
+                                   const nlohmann::json& data, std::int64_t request_id,
+                                   const std::vector<storage::Document>& documents) {
   pages::SummaryView view;
   // Its (hidden) edit links point at the request's real pages, never at
   // anchors of a page that has no steps.
@@ -121,6 +122,8 @@ std::string App::read_only_summary(const catalog::Catalog& catalog, const catalo
   view.form = &form;
   view.data = &data;
   view.editable = false;
+  // templates/document_list.mustache: name, size, download link.
+  view.documents_html = [&documents](std::string_view field) { return documents::list_html(documents, field, false); };
   return pages::summary_body(view);
 }
 
@@ -288,7 +291,10 @@ void App::show_instruction_request(const httplib::Request&, httplib::Response& r
   }
   data.set("has_habilitations", !habilitations.empty());
   data.set("habilitations", habilitations);
-  data.set("summary_trusted_html", web::trusted_html(form ? read_only_summary(*catalog, *form, data_json, request->id) : std::string()));
+  // The request's current files, each with its download link (issue 12).
+  data.set("summary_trusted_html",
+           web::trusted_html(form ? read_only_summary(*catalog, *form, data_json, request->id, store_.documents_of(request->id))
+                                  : std::string()));
   set_messaging_link(data, *request, caller, "/instruction/demandes/" + std::to_string(request->id) + "/messagerie");
   set_request_history(data, *request, *catalog);
 

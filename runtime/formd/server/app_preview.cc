@@ -2,7 +2,9 @@
 // example data, without login or storage. In dev mode it is the page an
 // author keeps open: it shows the latest definitions, or why they no longer load.
 #include <algorithm>
+#include <cctype>
 
+#include "documents/content_type.h"
 #include "formc/runtime/expr_runtime.h"
 #include "pages/request_views.h"
 #include "server/app.h"
@@ -18,6 +20,16 @@ namespace {
 
 bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// "exemple.pdf", "exemple.xlsx": named after the format ("exemple" when it has no short name).
+std::string example_file_name(const std::string& content_type) {
+  std::string extension = documents::format_names({content_type});
+  for (auto& c : extension) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const bool plain = !extension.empty() && std::all_of(extension.begin(), extension.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0;
+  });
+  return plain ? "exemple." + extension : std::string("exemple");
 }
 
 // A plausible value for a field, so the preview looks like a real request.
@@ -50,7 +62,13 @@ nlohmann::json example_value(const formc::model::Definition& def, const formc::m
       }
       return scopes;
     }
-    case FieldType::Document: return nullptr;
+    case FieldType::Document: {
+      // One example file, listed as an uploaded one is (name and size; no
+      // link: the preview stores nothing).
+      const std::string type = f.content_types.empty() ? std::string("application/pdf") : f.content_types.front();
+      const std::int64_t size = std::min<std::int64_t>(f.max_size.value_or(250 * 1024), 250 * 1024);
+      return nlohmann::json::array({{{"name", example_file_name(type)}, {"content_type", type}, {"size", size}}});
+    }
     case FieldType::Textarea: return "Texte d’exemple : décrivez ici, en quelques phrases, ce que l’on attend de vous.";
     case FieldType::Text: break;
   }
@@ -59,6 +77,26 @@ nlohmann::json example_value(const formc::model::Definition& def, const formc::m
   if (ends_with(f.name, "job_title")) return "Cheffe de projet";
   if (f.name.find("siret") != std::string::npos) return "13002526500013";
   return "Exemple – " + (f.label.empty() ? f.name : f.label);
+}
+
+// The example files of `data` as documents without id (templates/document_list.mustache lists them unlinked).
+std::vector<storage::Document> example_documents(const formc::model::Definition& def, const nlohmann::json& data) {
+  std::vector<storage::Document> out;
+  for (const auto& block : def.blocks) {
+    for (const auto& f : block.fields) {
+      const auto it = data.find(f.name);
+      if (f.type != FieldType::Document || it == data.end() || !it->is_array()) continue;
+      for (const auto& entry : *it) {
+        storage::Document d;
+        d.field = f.name;
+        d.name = entry.value("name", std::string());
+        d.content_type = entry.value("content_type", std::string());
+        d.size = entry.value("size", std::int64_t{0});
+        out.push_back(std::move(d));
+      }
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -79,6 +117,9 @@ void App::preview(const httplib::Request& req, httplib::Response& res) {
     }
   }
 
+  const auto examples = example_documents(*entry->definition, data);
+  auto documents_html = [&examples](std::string_view field) { return documents::list_html(examples, field, false); };
+
   web::Data body;
   const auto status = catalogs_.status();
   body.set("watching", catalogs_.watching());
@@ -92,6 +133,8 @@ void App::preview(const httplib::Request& req, httplib::Response& res) {
     view.form = entry;
     view.page_index = i;
     view.data = &data;
+    view.documents_html = documents_html;
+    view.files_disabled = true;  // the preview stores nothing: no file chooser
     web::Data step;
     step.set("number", std::to_string(i + 1));
     step.set("title", entry->pages[i].title);
@@ -103,6 +146,7 @@ void App::preview(const httplib::Request& req, httplib::Response& res) {
   summary.catalog = catalog.get();
   summary.form = entry;
   summary.data = &data;
+  summary.documents_html = documents_html;
   body.set("summary_trusted_html", web::trusted_html(pages::summary_body(summary)));
 
   pages::PageShell page;

@@ -285,6 +285,10 @@ struct StateChange {
   // back with its data). Unset: they stay. An issued habilitation always
   // takes a copy of the request's current documents.
   std::optional<std::int64_t> restore_documents_from;
+  // With restore_documents_from: only these fields' documents are replaced
+  // (a production request carrying the production files of its previous
+  // production habilitation); empty: all of them.
+  std::vector<std::string> restore_document_fields;
   std::vector<OutboxMessage> outbox;
 };
 

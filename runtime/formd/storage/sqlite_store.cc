@@ -688,15 +688,22 @@ StateChangeResult SqliteStore::change_state(const StateChange& change) {
     snapshot.bind_all(issued->id, change.request_id).run();
   }
   if (change.restore_documents_from) {
-    // An update cancelled or refused: the files come back with the data.
-    Statement drop(db_, "DELETE FROM documents WHERE request_id = ? AND habilitation_id IS NULL", purpose);
-    drop.bind_all(change.request_id).run();
-    Statement restore(db_,
-                      "INSERT INTO documents (request_id, habilitation_id, field, name, content_type, size, sha256,"
-                      " uploaded_by, created_at) SELECT ?, NULL, field, name, content_type, size, sha256, uploaded_by,"
-                      " created_at FROM documents WHERE habilitation_id = ? ORDER BY id",
-                      purpose);
-    restore.bind_all(change.request_id, *change.restore_documents_from).run();
+    // An update cancelled or refused: the files come back with the data
+    // (every field's, or only restore_document_fields': "" stands for all).
+    std::vector<std::string> fields = change.restore_document_fields;
+    if (fields.empty()) fields.emplace_back();
+    for (const auto& field : fields) {
+      Statement drop(db_,
+                     "DELETE FROM documents WHERE request_id = ?1 AND habilitation_id IS NULL AND (?2 = '' OR field = ?2)",
+                     purpose);
+      drop.bind_all(change.request_id, std::string_view(field)).run();
+      Statement restore(db_,
+                        "INSERT INTO documents (request_id, habilitation_id, field, name, content_type, size, sha256,"
+                        " uploaded_by, created_at) SELECT ?1, NULL, field, name, content_type, size, sha256, uploaded_by,"
+                        " created_at FROM documents WHERE habilitation_id = ?2 AND (?3 = '' OR field = ?3) ORDER BY id",
+                        purpose);
+      restore.bind_all(change.request_id, *change.restore_documents_from, std::string_view(field)).run();
+    }
   }
   {
     Statement event(db_,

@@ -8,11 +8,16 @@
 //   2. attaches a PDF and saves: the wizard goes on; back on the step, the
 //      file is listed with its size, a download link and "Supprimer ce fichier";
 //   3. the summary lists the file; the request (no URL, the file as its legal
-//      basis) is then submitted, which the block's rule allows only with it.
+//      basis) is then submitted, which the block's rule allows only with it;
+//   4. an instructor downloads the file from the instruction page by a click,
+//      validates the request ("Valider"), and the applicant downloads the
+//      habilitation's copy from the habilitation page.
 "use strict";
 
 const assert = require("node:assert/strict");
-const { newSiret, uniqueEmail, validDocument } = require("../client");
+const fs = require("node:fs");
+const { newSiret, uniqueEmail, validDocument, grantRole } = require("../client");
+const { chooseFile, logIn, expectPath } = require("./steps");
 
 const PSC = "api-pro-sante-connect";
 
@@ -23,13 +28,13 @@ async function clickAndLoad(page, locator) {
 
 const squash = (t) => (t || "").replace(/\s+/g, " ").replace(/[’‘]/g, "'").trim();
 
-// Through the browser's file chooser, as a user picking a file.
-async function chooseFile(page, label, file) {
-  const [chooser] = await Promise.all([page.waitForEvent("filechooser"), page.getByLabel(label).click()]);
-  await chooser.setFiles(file);
+// A click on a download link: the file the browser receives.
+async function downloadByClick(page, link) {
+  const [download] = await Promise.all([page.waitForEvent("download"), link.click()]);
+  return { name: download.suggestedFilename(), bytes: fs.readFileSync(await download.path()) };
 }
 
-async function documentsWalk({ base, newContext, shot, watch }) {
+async function documentsWalk({ base, dataDir, newContext, shot, watch }) {
   const applicant = { email: uniqueEmail("louise"), name: "Louise Déposante", siret: newSiret() };
   const context = await newContext();
   const page = await context.newPage();
@@ -88,6 +93,35 @@ async function documentsWalk({ base, newContext, shot, watch }) {
   const current = await (await context.request.get(`${base}/api/v1/requests/${id}`)).json();
   const submitted = await context.request.post(`${base}/api/v1/requests/${id}/submit`, { data: { version: current.version }, headers });
   assert.equal(submitted.status(), 200, await submitted.text());
+
+  // ---- 4. The instruction page and the habilitation page link to the file -------------
+  const instructor = { email: uniqueEmail("ines"), name: "Inès Instructrice", siret: newSiret() };
+  grantRole(dataDir, instructor.email, "ans:api_pro_sante_connect:instructor");
+  const iContext = await newContext();
+  const I = await iContext.newPage();
+  watch(I);
+  await I.goto(`${base}/instruction/demandes/${id}`);
+  await logIn(I, instructor);
+  await expectPath(I, new RegExp(`^/instruction/demandes/${id}$`), "the instruction page");
+  const onInstruction = I.getByRole("link", { name: "décret.pdf" });
+  assert.equal(await onInstruction.count(), 1, "the instruction page links to the file");
+  assert.match(squash(await I.locator("main").innerText()), new RegExp(`décret\\.pdf \\(${pdf.length} octets\\)`));
+  await shot("instruction-with-document", I);
+  const fromInstruction = await downloadByClick(I, onInstruction);
+  assert.equal(fromInstruction.name, "décret.pdf");
+  assert.deepEqual(fromInstruction.bytes, pdf);
+  await clickAndLoad(I, I.getByRole("navigation", { name: "Instruire la demande" }).getByRole("link", { name: "Valider" }));
+  await clickAndLoad(I, I.getByRole("button", { name: "Valider la demande d’habilitation" }));
+  const validated = await (await context.request.get(`${base}/api/v1/requests/${id}`)).json();
+  assert.equal(validated.state, "validated");
+  const hid = validated.habilitations[0].id;
+  await page.goto(`${base}/habilitations/${hid}`);
+  const onHabilitation = page.getByRole("link", { name: "décret.pdf" });
+  assert.equal(await onHabilitation.count(), 1, "the habilitation page links to its copy");
+  await shot("habilitation-with-document", page);
+  const fromHabilitation = await downloadByClick(page, onHabilitation);
+  assert.deepEqual(fromHabilitation.bytes, pdf);
+  await iContext.close();
 }
 
 module.exports = { documentsWalk };

@@ -19,8 +19,9 @@
 //      sandbox request is back, with the start button;
 //   5. a third one, sent in production: I's "Annuler la demande de
 //      production" and "Confirmer l'annulation" lead back to the list.
-// formd has no document upload yet (issue 12): the homologation's file is
-// attached through the JSON API with A's session, as a client would.
+// The homologation's file is attached through the wizard's file input (the
+// browser's file chooser), and for the third request through the documents
+// endpoint of the JSON API (issue 12): never written in the data.
 //
 // Every new page state goes through audit.step() (browser/audit.js): a
 // full-page screenshot, axe with no violation, id references, markup checks.
@@ -28,7 +29,7 @@
 
 const assert = require("node:assert/strict");
 const { newSiret, uniqueEmail, grantRole, validDocument } = require("../client");
-const { clickAndLoad, expectPath, squash, mainText, logIn, api } = require("./steps");
+const { clickAndLoad, expectPath, squash, mainText, chooseFile, logIn, api } = require("./steps");
 
 const SANDBOX = "api-ficoba-sandbox";
 const PRODUCTION = "api-ficoba-production";
@@ -40,12 +41,17 @@ function sandboxDocument(intitule) {
   return doc;
 }
 
-const HOMOLOGATION_FILE = { safety_certification_document: [{ name: "decision-homologation.pdf", content_type: "application/pdf", size: 48213 }] };
+const HOMOLOGATION_FIELD = "safety_certification_document";
+const HOMOLOGATION_FILE = {
+  name: "décision-homologation.pdf",
+  mimeType: "application/pdf",
+  buffer: Buffer.from("%PDF-1.4\n1 0 obj\n<< /Title (Homologation) >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n", "latin1"),
+};
 
+// The production blocks but the file (uploaded: HOMOLOGATION_FILE).
 function productionDocument() {
   return {
     operational_acceptance_done: true,
-    ...HOMOLOGATION_FILE,
     safety_certification_authority_name: "Claire Autorité",
     safety_certification_authority_function: "Directrice générale des services",
     safety_certification_begin_date: "2026-01-01",
@@ -131,8 +137,6 @@ async function stagesWalk({ base, dataDir, newContext, shot, watch }) {
   assert.ok((await badges(A.locator("main"))).includes("production"), "the production badge on the wizard");
   await shot("production-wizard-recette", A);
 
-  await aApi.patch(id, HOMOLOGATION_FILE);  // no upload in formd yet (issue 12)
-  await A.reload();
   await tick(A, /^J’atteste avoir réalisé une recette fonctionnelle/);
   await clickAndLoad(A, A.getByRole("button", { name: "Enregistrer et continuer" }));
   await expectPath(A, new RegExp(`^/demandes/${id}/etapes/safety_certification$`), "the homologation step");
@@ -140,6 +144,7 @@ async function stagesWalk({ base, dataDir, newContext, shot, watch }) {
   await A.getByLabel(/^Fonction de l’autorité d’homologation/).fill("Directrice générale des services");
   await A.getByLabel(/^Date de début d’homologation/).fill("2026-01-01");
   await A.getByLabel(/^Date de fin d’homologation/).fill("2029-01-01");
+  await chooseFile(A, /^La décision d’homologation ou le questionnaire de sécurité/, HOMOLOGATION_FILE);
   await shot("production-wizard-homologation", A);
   await clickAndLoad(A, A.getByRole("button", { name: "Enregistrer et continuer" }));
   await expectPath(A, new RegExp(`^/demandes/${id}/etapes/volumetrie$`), "the volumetry step");
@@ -160,6 +165,8 @@ async function stagesWalk({ base, dataDir, newContext, shot, watch }) {
   state = await aApi.get(`/api/v1/requests/${id}`);
   assert.equal(state.state, "submitted");
   assert.equal(state.data.volumetrie_appels_par_minute, 500);
+  assert.deepEqual(state.data[HOMOLOGATION_FIELD],
+    [{ name: HOMOLOGATION_FILE.name, content_type: "application/pdf", size: HOMOLOGATION_FILE.buffer.length }], "the file chosen in the wizard");
 
   // ---- 3. Production validated: two active habilitations ------------------------------
   await I.goto(`${base}/instruction/demandes/${id}`);
@@ -222,6 +229,7 @@ async function stagesWalk({ base, dataDir, newContext, shot, watch }) {
   await iApi.post(`/api/v1/requests/${third.id}/approve`);
   await aApi.post(`/api/v1/requests/${third.id}/start_next_stage`);
   await aApi.patch(third.id, productionDocument());
+  await aApi.upload(third.id, HOMOLOGATION_FIELD, HOMOLOGATION_FILE);
   await aApi.submit(third.id);
   await I.goto(`${base}/instruction/demandes/${third.id}`);
   await clickAndLoad(I, I.getByRole("link", { name: "Annuler la demande de production" }));
@@ -234,7 +242,8 @@ async function stagesWalk({ base, dataDir, newContext, shot, watch }) {
   assert.equal(state.stage, "sandbox");
   await I.goto(`${base}/instruction/demandes/${third.id}`);
   const history = await I.locator("#historique [data-formd-event]").evaluateAll((items) => items.map((li) => li.getAttribute("data-formd-event")));
-  assert.deepEqual(history.slice(0, 4), ["cancel_next_stage", "submit", "update", "start_next_stage"]);
+  // Two updates: the production data, then the homologation's upload.
+  assert.deepEqual(history.slice(0, 5), ["cancel_next_stage", "submit", "update", "update", "start_next_stage"]);
   assert.match(await mainText(I), /a annulé la demande d'habilitation en production/);
   await shot("instruction-production-cancelled", I);
 

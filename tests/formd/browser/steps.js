@@ -30,6 +30,12 @@ async function historyOf(page) {
     items.map((li) => ({ name: li.getAttribute("data-formd-event"), text: li.textContent.replace(/\s+/g, " ").replace(/[’‘]/g, "'").trim() })));
 }
 
+// A file attached through the browser's own file chooser, as a person picks it.
+async function chooseFile(page, label, file) {
+  const [chooser] = await Promise.all([page.waitForEvent("filechooser"), page.getByLabel(label).click()]);
+  await chooser.setFiles(file);
+}
+
 // The development login page, as a person fills it.
 async function logIn(page, { email, name, siret }) {
   await page.getByLabel("Adresse électronique").fill(email);
@@ -84,9 +90,15 @@ async function api(context, base) {
       const current = await call("GET", `/api/v1/requests/${id}`);
       return call("POST", `/api/v1/requests/${id}/submit`, { version: current.version });
     },
+    // A document, as clients must send one (issue 12): `file` is { name, mimeType, buffer }.
+    upload: async (id, field, file) => {
+      const res = await context.request.fetch(`${base}/api/v1/requests/${id}/documents/${field}`, { method: "POST", multipart: { file }, headers });
+      assert.equal(res.status(), 201, `upload ${field}: ${await res.text()}`);
+      return res.json();
+    },
   };
 }
 
 module.exports = {
-  clickAndLoad, expectPath, squash, mainText, historyOf, logIn, submitThroughApi, requestState, expectSuccessNotice, api,
+  clickAndLoad, expectPath, squash, mainText, historyOf, chooseFile, logIn, submitThroughApi, requestState, expectSuccessNotice, api,
 };

@@ -170,3 +170,40 @@ FORMD_CONTRACT_CASE("a habilitation keeps its documents and an update restoring 
   CHECK(store.documents_of_habilitation(h.id).size() == 1);
   CHECK(store.referenced_blobs() == std::vector<std::string>{kHashA});
 }
+
+FORMD_CONTRACT_CASE("restoring only some fields from a habilitation replaces those fields' documents and keeps the others") {
+  const auto applicant = store.upsert_user("a@example.fr", "A", kSiretA);
+  const auto instructor = store.upsert_user("i@example.fr", "I", kSiretB);
+  const auto r = store.create_request(new_request(applicant.id, kSiretA));
+  auto homologation = pdf("homologation.pdf", kHashB);
+  homologation.field = "safety_certification_document";
+  const auto with_files = store.write_documents(adding(r, {pdf("cadre.pdf", kHashA), homologation}, R"({"d":1})"));
+  REQUIRE(with_files.outcome == WriteOutcome::Ok);
+  const auto submitted = store.submit(r.id, kSiretA, with_files.request->version, with_files.request->data_json, applicant.id);
+  REQUIRE(submitted.outcome == WriteOutcome::Ok);
+  const auto approved = store.change_state(approve(*submitted.request, instructor.id));
+  REQUIRE(approved.outcome == WriteOutcome::Ok);
+  const auto h = *approved.habilitation;
+
+  // The request changes its files (an update: the legal basis replaced, the homologation removed)...
+  auto reopen = state_change(*approved.request, S::Draft, "reopen", applicant.id);
+  reopen.start_reopening = true;
+  reopen.habilitation_id = h.id;
+  const auto reopened = store.change_state(reopen);
+  REQUIRE(reopened.outcome == WriteOutcome::Ok);
+  auto edit = adding(*reopened.request, {pdf("cadre-2.pdf", std::string(64, 'c'))}, R"({"d":2})");
+  for (const auto& d : store.documents_of(r.id)) edit.remove.push_back(d.id);
+  const auto edited = store.write_documents(edit);
+  REQUIRE(edited.outcome == WriteOutcome::Ok);
+
+  // ...then only the homologation comes back from the habilitation; the new legal basis stays.
+  auto carry = state_change(*edited.request, S::Draft, "update", applicant.id);
+  carry.restore_documents_from = h.id;
+  carry.restore_document_fields = {"safety_certification_document"};
+  const auto carried = store.change_state(carry);
+  REQUIRE(carried.outcome == WriteOutcome::Ok);
+  std::vector<std::string> now;
+  for (const auto& d : store.documents_of(r.id)) now.push_back(d.field + " " + d.name);
+  CHECK(now == std::vector<std::string>{"cadre_juridique_document cadre-2.pdf", "safety_certification_document homologation.pdf"});
+  CHECK(store.documents_of_habilitation(h.id).size() == 2);
+}
