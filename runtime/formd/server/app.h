@@ -205,8 +205,9 @@ class App {
     std::vector<formc::rt::Error> errors;  // refused files, at their field
   };
   void install_documents(http::Router& router);
-  // The document fields of the form that `posted` (a JSON API data object)
-  // names: errors, since entries come only with uploaded bytes.
+  // The document fields of the form's definition that `posted` (a JSON API
+  // data object) names: errors, since entries come only with uploaded bytes
+  // (the caller lets through entries sent back unchanged).
   static std::vector<formc::rt::Error> document_keys_refused(const catalog::FormEntry& form, const nlohmann::json& posted);
   void save_step_stream(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader);
   // save_step once the body is read: `pairs` posted, `files` (multipart only) received.
