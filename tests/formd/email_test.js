@@ -25,7 +25,7 @@ if (spawnSync(PYTHON, ["-c", "import aiosmtpd"]).status !== 0) {
   process.exit(77);
 }
 
-const { startFormd } = require("./harness");
+const { startFormd, freePort } = require("./harness");
 const { Client, newSiret, uniqueEmail, validDocument } = require("./client");
 
 const SOURCE_DIR = process.env.FORMD_SOURCE_DIR || path.resolve(__dirname, "../..");
@@ -37,16 +37,6 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // ---- The SMTP server ---------------------------------------------------------
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function accepts(port) {
   return new Promise((resolve) => {

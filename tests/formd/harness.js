@@ -19,6 +19,7 @@ const net = require("node:net");
 const os = require("node:os");
 const path = require("node:path");
 
+// A TCP port free on 127.0.0.1 now (for a server a test starts itself).
 function freePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
@@ -152,4 +153,4 @@ async function startDeployment(options = {}) {
   throw new Error("nginx: no free port after 5 attempts");
 }
 
-module.exports = { startFormd, startDeployment, rssKiB };
+module.exports = { startFormd, startDeployment, rssKiB, freePort };

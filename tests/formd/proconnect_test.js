@@ -10,13 +10,12 @@
 const assert = require("node:assert/strict");
 const crypto = require("node:crypto");
 const fs = require("node:fs");
-const net = require("node:net");
 const os = require("node:os");
 const path = require("node:path");
 const { execFileSync } = require("node:child_process");
 const { describe, test, before, after } = require("node:test");
 
-const { startFormd } = require("./harness");
+const { startFormd, freePort } = require("./harness");
 const { Client, newSiret, uniqueEmail, csrfOf } = require("./client");
 const { startProvider } = require("./oidc/provider");
 
@@ -28,16 +27,6 @@ if (!process.env.FORMD || !fs.existsSync(process.env.FORMD)) {
 const CLIENT_ID = "formd-test";
 const CLIENT_SECRET = crypto.randomBytes(24).toString("hex");
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
