@@ -9,8 +9,11 @@
 #include "http/json_body.h"
 #include "http/messages.h"
 #include "server/app.h"
+#include "server/page_support.h"
 
 namespace formd {
+
+using server::parse_id;
 
 namespace {
 
@@ -139,13 +142,6 @@ void find_oversized(const Json& value, const std::string& field, std::size_t lim
   } else if (value.is_array() || value.is_object()) {
     for (const auto& item : value) find_oversized(item, field, limit, out);
   }
-}
-
-std::optional<std::int64_t> parse_id(const std::string& text) {
-  std::int64_t value = 0;
-  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || ptr != text.data() + text.size()) return std::nullopt;
-  return value;
 }
 
 // Only the keys in `allowed`; answers 400 naming the first other one.

@@ -12,29 +12,17 @@
 #include "pages/request_views.h"
 #include "server/app.h"
 #include "web/models.h"
+#include "server/page_support.h"
 
 namespace formd {
+
+using server::parse_id;
+using server::parse_object;
+using server::project_name;
 
 namespace {
 
 constexpr std::size_t kRowsPerPage = 50;
-
-std::optional<std::int64_t> parse_number(std::string_view text) {
-  std::int64_t value = 0;
-  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || ptr != text.data() + text.size() || value < 0) return std::nullopt;
-  return value;
-}
-
-std::string project_name(const nlohmann::json& data) {
-  const auto it = data.find("intitule");
-  return it != data.end() && it->is_string() ? it->get<std::string>() : std::string("(sans nom)");
-}
-
-nlohmann::json parse_object(const std::string& text) {
-  auto data = nlohmann::json::parse(text, nullptr, false);
-  return data.is_object() ? data : nlohmann::json::object();
-}
 
 // An instruction action, as it appears in URLs and the "Instruire la demande" menu.
 struct ActionPage {
@@ -152,7 +140,7 @@ void App::instruction_list(const httplib::Request& req, httplib::Response& res, 
   std::string query = req.get_param_value("q");
   if (query.size() > 200 || !formc::rt::is_valid_utf8(query)) query.clear();
   search.text = query;
-  const auto page_number = std::max<std::int64_t>(1, parse_number(req.get_param_value("page")).value_or(1));
+  const auto page_number = std::max<std::int64_t>(1, parse_id(req.get_param_value("page")).value_or(1));
   search.limit = kRowsPerPage;
   search.offset = static_cast<std::size_t>(std::min<std::int64_t>(page_number - 1, 1'000'000)) * kRowsPerPage;
   const auto found = store_.search_requests(search);
@@ -242,7 +230,7 @@ void App::instruction_request(const httplib::Request& req, httplib::Response& re
 void App::show_instruction_request(const httplib::Request&, httplib::Response& res, const Caller& caller,
                                    const std::string& id_text, const std::string& notice, int status) {
   const auto catalog = catalogs_.current();
-  const auto id = parse_number(id_text);
+  const auto id = parse_id(id_text);
   const auto actor = app::actor_of(*caller.user, store_);
   const auto request = id ? store_.find_request_by_id(*id) : std::nullopt;
   // Only through a role: the applicant's own view is /demandes/{id}.
@@ -311,7 +299,7 @@ void App::instruction_action(const httplib::Request& req, httplib::Response& res
   const bool posting = req.method == "POST";
   const auto& pairs = form.pairs;
   const auto* page_def = action_page(req.matches[2].str());
-  const auto id = parse_number(req.matches[1].str());
+  const auto id = parse_id(req.matches[1].str());
   const auto catalog = catalogs_.current();
   const auto actor = app::actor_of(*caller.user, store_);
   const auto request = id ? store_.find_request_by_id(*id) : std::nullopt;
@@ -333,7 +321,7 @@ void App::instruction_action(const httplib::Request& req, httplib::Response& res
   std::string field_error;
   if (posting) {
     if (!formc::rt::is_valid_utf8(typed)) return send_error_page(res, 400, "Requête invalide", "Texte mal encodé.", caller);
-    const auto posted_version = parse_number(http::form_value(pairs, "_version"));
+    const auto posted_version = parse_id(http::form_value(pairs, "_version"));
     app::Outcome outcome;
     if (posted_version && *posted_version != request->version) {
       outcome = {app::Outcome::Kind::Stale, "La demande a été modifiée entre-temps : relisez-la puis recommencez.", request,

@@ -16,16 +16,11 @@
 
 namespace formd {
 
+using server::parse_id;
+
 using PostPairs = std::vector<std::pair<std::string, std::string>>;
 
 namespace {
-
-std::optional<std::int64_t> parse_int(std::string_view text) {
-  std::int64_t value = 0;
-  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || ptr != text.data() + text.size()) return std::nullopt;
-  return value;
-}
 
 bool all_utf8(const PostPairs& pairs) {
   return std::all_of(pairs.begin(), pairs.end(), [](const auto& p) {
@@ -108,7 +103,7 @@ std::vector<const formc::model::Field*> prefill_fields(const formc::model::Defin
 
 std::optional<App::OwnedRequest> App::load_owned(std::string_view id_text, httplib::Response& res, const Caller& caller,
                                                  const catalog::Catalog& catalog) {
-  const auto id = parse_int(id_text);
+  const auto id = parse_id(id_text);
   std::optional<storage::Request> request;
   if (id && caller.user) request = visible_request(*id, *caller.user);
   if (!request) {
@@ -149,7 +144,7 @@ std::optional<std::int64_t> App::check_draft_post(const OwnedRequest& owned,
     send_error_page(res, 400, "Requête invalide", "Le formulaire contient du texte mal encodé.", caller);
     return std::nullopt;
   }
-  const auto version = parse_int(http::form_value(pairs, "_version"));
+  const auto version = parse_id(http::form_value(pairs, "_version"));
   if (!version) send_error_page(res, 400, "Requête invalide", "La version de la demande est absente.", caller);
   return version;
 }

@@ -16,28 +16,14 @@
 #include "render/slot_filler.h"
 #include "server/app.h"
 #include "web/models.h"
+#include "server/page_support.h"
 
 namespace formd {
 
+using server::parse_id;
+using server::project_name_of;
+
 namespace {
-
-std::optional<std::int64_t> parse_request_id(std::string_view text) {
-  std::int64_t value = 0;
-  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || ptr != text.data() + text.size()) return std::nullopt;
-  return value;
-}
-
-nlohmann::json object_of(const std::string& text) {
-  auto data = nlohmann::json::parse(text, nullptr, false);
-  return data.is_object() ? data : nlohmann::json::object();
-}
-
-std::string project_of(const std::string& data_json) {
-  const auto data = object_of(data_json);
-  const auto it = data.find("intitule");
-  return it != data.end() && it->is_string() ? it->get<std::string>() : std::string("(sans nom)");
-}
 
 std::string definition_name_of(const catalog::Catalog& catalog, const std::string& id) {
   const auto* d = catalog.find_definition(id);
@@ -136,7 +122,7 @@ void App::send_stage_refusal(httplib::Response& res, const app::Outcome& outcome
 // page (GET), then "Débuter ma demande" (POST) starts the stage and opens
 // the production wizard.
 void App::stage_intro_page(const httplib::Request& req, httplib::Response& res, const Caller& caller, const PostedForm&) {
-  const auto id = parse_request_id(req.matches[1].str());
+  const auto id = parse_id(req.matches[1].str());
   const auto actor = app::actor_of(*caller.user, store_);
   if (req.method == "POST") {
     const auto outcome = id ? stages_.start_next_stage(actor, *id) : app::Outcome{app::Outcome::Kind::NotFound, "", {}, {}};
@@ -169,7 +155,7 @@ void App::stage_intro_page(const httplib::Request& req, httplib::Response& res, 
   }
   web::Data data;
   data.set("id", std::to_string(request->id));
-  data.set("project", project_of(request->data_json));
+  data.set("project", project_name_of(request->data_json));
   data.set("definition", next->definition->name);
   data.set("form", next->display_name);
   data.set("sandbox_id", std::to_string(origin->id));
@@ -198,7 +184,7 @@ void App::stage_intro_page(const httplib::Request& req, httplib::Response& res, 
 // The confirmation page of "Annuler la demande de production" and the
 // cancellation, for the applicant (`instructor` false) or an instructor.
 void App::stage_cancel(const httplib::Request& req, httplib::Response& res, const Caller& caller, bool instructor) {
-  const auto id = parse_request_id(req.matches[1].str());
+  const auto id = parse_id(req.matches[1].str());
   const auto actor = app::actor_of(*caller.user, store_);
   const std::string rid = id ? std::to_string(*id) : std::string();
   if (req.method == "POST") {
@@ -222,7 +208,7 @@ void App::stage_cancel(const httplib::Request& req, httplib::Response& res, cons
   }
   web::Data data;
   data.set("id", rid);
-  data.set("project", project_of(request->data_json));
+  data.set("project", project_name_of(request->data_json));
   data.set("definition", definition_name_of(*catalog, request->definition_id));
   data.set("sandbox_id", request->next_stage_from ? std::to_string(*request->next_stage_from) : std::string());
   data.set("applicant", !instructor);

@@ -15,7 +15,8 @@
 
 namespace formd::server {
 
-// A non-negative decimal id, the whole text; nullopt otherwise.
+// A non-negative decimal integer (an id, a version, a page number), the
+// whole text; nullopt otherwise.
 [[nodiscard]] std::optional<std::int64_t> parse_id(std::string_view text);
 // The JSON object in `text`; an empty object when it is not one.
 [[nodiscard]] nlohmann::json parse_object(const std::string& text);
