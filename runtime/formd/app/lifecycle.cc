@@ -73,6 +73,12 @@ std::string normalized_email(std::string_view text) {
 
 }  // namespace
 
+MemberTransfer member_transfer(const domain::Actor& actor, domain::RequestView view, bool applicant) {
+  view.features.transfer = true;
+  const auto action = applicant ? domain::Action::TransferToColleague : domain::Action::TakeOver;
+  return {action, domain::can(actor, action, view)};
+}
+
 Outcome Lifecycle::commit(const storage::StateChange& change) {
   auto written = store_.change_state(change);
   switch (written.outcome) {

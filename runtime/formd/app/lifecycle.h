@@ -48,6 +48,17 @@
 
 namespace formd::app {
 
+// The transfer an organisation member would open on a request — the
+// applicant's (CAS 2, TransferToColleague) or a colleague's take-over
+// (CAS 3, TakeOver) — and the policy's verdict on it, whatever the
+// definition's features.transfer says: where transfer is off, "Transférer"
+// still shows and leads to the manual-transfer page (LIFECYCLE.md §2.4).
+struct MemberTransfer {
+  domain::Action action;
+  domain::Verdict verdict;
+};
+[[nodiscard]] MemberTransfer member_transfer(const domain::Actor& actor, domain::RequestView view, bool applicant);
+
 class Lifecycle {
  public:
   Lifecycle(storage::Store& store, catalog::CatalogSource& catalogs, std::string public_url)

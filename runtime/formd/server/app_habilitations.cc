@@ -101,11 +101,8 @@ void App::show_habilitation(const httplib::Request& req, httplib::Response& res,
   const bool can_update = active && latest && domain::can(actor, domain::Action::Reopen, view) == V::Allowed;
   // "Transférer" still shows where the definition turns transfer off: it
   // leads to the manual-transfer page (§2.4).
-  auto with_transfer = view;
-  with_transfer.features.transfer = true;
-  const bool can_transfer = active && member &&
-                            (domain::can(actor, domain::Action::TransferToColleague, with_transfer) == V::Allowed ||
-                             domain::can(actor, domain::Action::TakeOver, with_transfer) == V::Allowed);
+  const bool can_transfer =
+      active && member && app::member_transfer(actor, view, request.user_id == caller.user->id).verdict == V::Allowed;
   const bool can_revoke = active && domain::can(actor, domain::Action::RevokeHabilitation, view) == V::Allowed;
   const bool support = h.state == H::Revoked && member;
   data.set("can_update", can_update);

@@ -56,10 +56,8 @@ void App::transfer_page(const httplib::Request& req, httplib::Response& res, con
                            caller);
   }
   const bool applicant = request.user_id == caller.user->id;
-  const auto action = applicant ? domain::Action::TransferToColleague : domain::Action::TakeOver;
-  auto with_transfer = loaded->view;
-  with_transfer.features.transfer = true;
-  switch (domain::can(loaded->actor, action, with_transfer)) {
+  const auto transfer = app::member_transfer(loaded->actor, loaded->view, applicant);
+  switch (transfer.verdict) {
     case domain::Verdict::Allowed: break;
     case domain::Verdict::WrongState:
       return send_error_page(res, 409, "Transfert impossible",

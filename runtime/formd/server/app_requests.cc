@@ -420,11 +420,7 @@ void App::show_request(const httplib::Request& req, httplib::Response& res) {
     const auto actor = app::actor_of(*caller.user, store_);
     auto view = app::view_of(r, *catalog, store_);
     const bool applicant = r.user_id == caller.user->id;
-    auto with_transfer = view;
-    with_transfer.features.transfer = true;  // off: "Transférer" leads to the manual-transfer page
-    const bool can_transfer =
-        domain::can(actor, applicant ? domain::Action::TransferToColleague : domain::Action::TakeOver, with_transfer) ==
-        domain::Verdict::Allowed;
+    const bool can_transfer = app::member_transfer(actor, view, applicant).verdict == domain::Verdict::Allowed;
     const bool can_archive = applicant && domain::can(actor, domain::Action::Archive, view) == domain::Verdict::Allowed;
     data.set("can_transfer", can_transfer);
     data.set("can_archive", can_archive);
