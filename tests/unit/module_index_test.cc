@@ -1,12 +1,15 @@
 // Module's lookups (find_definition, find_form, forms_of,
 // first_eligibility_rule) give the same answers from the index reindex()
-// builds as from a scan, and stay right for a module changed afterwards.
+// builds as from a scan, and stay right for a module changed afterwards; and
+// model::digest() feeds what outputs depend on, not where it was written.
 
 #include <catch2/catch.hpp>
 
 #include <string>
 
 #include "model/ir.h"
+#include "model/ir_digest.h"
+#include "support/digest.h"
 
 using formc::model::Definition;
 using formc::model::EligibilityRule;
@@ -50,6 +53,12 @@ std::string answers(const Module& m) {
   return out;
 }
 
+std::string digest_of(const Definition& d) {
+  formc::support::Digest digest;
+  formc::model::digest(digest, d);
+  return digest.hex();
+}
+
 }  // namespace
 
 TEST_CASE("Module lookups: the index answers as a scan does") {
@@ -76,4 +85,24 @@ TEST_CASE("Module lookups: a module changed after reindex() is still answered ri
   CHECK(m.forms_of("c").size() == 1);
   CHECK(m.find_definition("a") == nullptr);
   CHECK(m.find_definition("c") == &m.definitions[1]);
+}
+
+TEST_CASE("model::digest feeds the content of a definition, not its place") {
+  Definition a;
+  a.id = "api_x";
+  a.name = "API X";
+  Definition b = a;
+  b.span = {3, 10, 20};  // another place in another file
+  b.value_spans["name"] = {3, 30, 40};
+  CHECK(digest_of(a) == digest_of(b));
+  b.name = "API X (bis)";
+  CHECK(digest_of(a) != digest_of(b));
+  // Values are fed with their lengths: moving a character between two
+  // neighbouring strings changes the digest.
+  Definition c = a, d = a;
+  c.name = "ab";
+  c.description = "c";
+  d.name = "a";
+  d.description = "bc";
+  CHECK(digest_of(c) != digest_of(d));
 }
