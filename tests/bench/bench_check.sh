@@ -7,6 +7,7 @@
 # is printed first (the machine may be shared).
 #
 #   tests/bench/bench_check.sh [RUNS]      (default 15; ×100 uses RUNS/5, at least 3)
+#   SCALES="10" tests/bench/bench_check.sh  (the replicated corpora to measure; default "10 100")
 #
 # Compile figures, for each corpus: full (into a directory never used
 # before), no-op (inputs unchanged: formc recognises it before reading any
@@ -55,7 +56,7 @@ report() {  # LABEL RUNS COMMAND...
 # times slower right after the ×100 outputs (1.8 GB) were deleted.
 settle() { sleep 35; }
 fresh=0
-fresh_compile() {
+fresh_compile() {  # runs in report's subshell: `fresh` counts within one report
   fresh=$((fresh + 1))
   "$FORMC" compile "$1" -o "$WORK/full-$fresh" --quiet
 }
@@ -77,8 +78,7 @@ bench_root() {  # LABEL ROOT RUNS (ROOT is a copy of our own: touch-one edits it
   printf "%-58s median %8s ms  (min %s, max %s, %d runs)\n" "floor: yaml-cpp parse of the same files" "$med" "$min" "$max" "$runs"
   report "formc check" "$runs" "$FORMC" check "$root"
   report "formc compile, full (into an unused directory)" "$runs" fresh_compile "$root"
-  fresh=$((fresh + 1))
-  echo "   full phases: $(phases "$root" "$WORK/full-$fresh")"
+  echo "   full phases: $(phases "$root" "$WORK/phases-$label")"
   local out="$WORK/noop-$label"
   "$FORMC" compile "$root" -o "$out" --quiet 2>/dev/null
   report "formc compile, no-op (inputs unchanged)" "$runs" "$FORMC" compile "$root" -o "$out" --quiet
@@ -95,12 +95,14 @@ bench_root() {  # LABEL ROOT RUNS (ROOT is a copy of our own: touch-one edits it
     "$FORMC" compile "$root" -o "$out" --quiet
   }
   report "formc compile, touch one definition (le_taxi.yml)" "$runs" touch_one
+  # (report runs touch_one in a subshell: which version was compiled last is not known here.)
   cp "$WORK/le_taxi.a" "$target"
-  echo "   touch-one: $(summary "$root" "$out")"
+  "$FORMC" compile "$root" -o "$out" --quiet 2>/dev/null
   cp "$WORK/le_taxi.b" "$target"
-  echo "   touch-one phases: $(phases "$root" "$out")"
+  echo "   touch-one: $(summary "$root" "$out")"
   cp "$WORK/le_taxi.a" "$target"
-  rm -rf "$WORK"/full-* "$out"
+  echo "   touch-one phases: $(phases "$root" "$out")"
+  rm -rf "$WORK"/full-* "$WORK/phases-$label" "$out"
   settle
 }
 
@@ -110,7 +112,7 @@ if [[ -d ../shared/reference/datapass-v2 ]]; then
   cp -r "$SHARED" "$WORK/x1"
   bench_root "shared corpus" "$WORK/x1" "$RUNS"
   rm -rf "$WORK/x1"
-  for n in 10 100; do
+  for n in ${SCALES-10 100}; do
     FORMC="$FORMC" python3 tests/bench/make_corpus.py "$SHARED" "$n" "$WORK/x$n" >/dev/null
     runs=$RUNS
     ((n == 100)) && runs=$(((RUNS + 4) / 5 < 3 ? 3 : (RUNS + 4) / 5))
