@@ -1,17 +1,16 @@
 #include "driver/compile.h"
 
-#include <atomic>
+#include <sys/resource.h>
+
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <functional>
 #include <iostream>
-#include <optional>
-#include <thread>
 
 #include <fmt/format.h>
 
 #include "driver/compile_state.h"
+#include "driver/compile_units.h"
 #include "gen/commit.h"
 #include "gen/manifest.h"
 
@@ -20,16 +19,21 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// FORMC_TIMINGS=1 prints how long each phase took (tests/bench/bench_check.sh).
+// FORMC_TIMINGS=1 prints how long each phase took (tests/bench/bench_check.sh):
+// its wall time, and the CPU time of the process's threads (user + system),
+// which a busy machine does not inflate and which shows whether the phase
+// used both cores.
 class Timings {
  public:
-  Timings() : on_(std::getenv("FORMC_TIMINGS") != nullptr), last_(std::chrono::steady_clock::now()) {}
+  Timings() : on_(std::getenv("FORMC_TIMINGS") != nullptr), last_(std::chrono::steady_clock::now()), last_cpu_(cpu_ms()) {}
   void phase(std::string_view name) {
     if (!on_) return;
     const auto now = std::chrono::steady_clock::now();
-    parts_ += fmt::format("{}{} {:.1f} ms", parts_.empty() ? "" : ", ", name,
-                          std::chrono::duration<double, std::milli>(now - last_).count());
+    const double cpu = cpu_ms();
+    parts_ += fmt::format("{}{} {:.1f} ms (cpu {:.1f} ms)", parts_.empty() ? "" : ", ", name,
+                          std::chrono::duration<double, std::milli>(now - last_).count(), cpu - last_cpu_);
     last_ = now;
+    last_cpu_ = cpu;
   }
   // A figure inside the current phase (a generator's own time).
   void note(std::string_view text) {
@@ -40,69 +44,26 @@ class Timings {
   }
 
  private:
+  static double cpu_ms() {
+    rusage usage{};
+    ::getrusage(RUSAGE_SELF, &usage);
+    auto ms = [](const timeval& t) { return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_usec) / 1e3; };
+    return ms(usage.ru_utime) + ms(usage.ru_stime);
+  }
+
   bool on_;
   std::chrono::steady_clock::time_point last_;
+  double last_cpu_;
   std::string parts_, notes_;
 };
 
-// Runs `tasks` on up to as many threads as the machine has cores (the
-// calling thread is one of them). Each task writes only its own result.
-void run_parallel(std::vector<std::function<void()>>& tasks) {
-  const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
-  const std::size_t workers = std::min(cores, tasks.size());
-  std::atomic<std::size_t> next{0};
-  auto work = [&] {
-    for (std::size_t i = next++; i < tasks.size(); i = next++) tasks[i]();
-  };
-  std::vector<std::thread> threads;
-  for (std::size_t w = 1; w < workers; ++w) threads.emplace_back(work);
-  work();
-  for (auto& t : threads) t.join();
-}
-
-// Every generator on the checked module, each cut into parts that run in
-// parallel (into sets of their own, merged in a fixed order: the bytes never
-// depend on scheduling), then each generator's finish() on the merged set.
-gen::OutputSet generate(const model::Module& module, const std::vector<const gen::Generator*>& generators, Timings& timings) {
-  const std::size_t parts = std::max(1u, std::thread::hardware_concurrency());
-  std::vector<gen::OutputSet> sets(generators.size() * parts);
-  std::vector<double> took(sets.size());
-  std::vector<std::function<void()>> tasks;
-  for (std::size_t i = 0; i < generators.size(); ++i) {
-    for (std::size_t part = 0; part < parts; ++part) {
-      tasks.emplace_back([&, i, part] {
-        const auto start = std::chrono::steady_clock::now();
-        generators[i]->generate_part(module, part, parts, sets[i * parts + part]);
-        took[i * parts + part] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-      });
-    }
-  }
-  run_parallel(tasks);
-  gen::OutputSet outputs;
-  for (auto& set : sets) outputs.merge(std::move(set));
-  for (std::size_t i = 0; i < generators.size(); ++i) {
-    generators[i]->finish(module, outputs);
-    double total = 0;
-    for (std::size_t part = 0; part < parts; ++part) total += took[i * parts + part];
-    timings.note(fmt::format("{} {:.1f} ms", generators[i]->name(), total));
-  }
-  gen::add_manifest(module, outputs);
-  return outputs;
-}
-
-// Loads, checks and generates everything in memory; nullopt on errors.
-std::optional<gen::OutputSet> generate_all(Session& session, const std::vector<const gen::Generator*>& generators,
-                                           Timings& timings) {
+// Loads and checks; false (and says so) on errors.
+bool load(Session& session, Timings& timings) {
   const bool ok = session.load();
   session.print_diagnostics();
   timings.phase("load and check");
-  if (!ok) {
-    std::cerr << "formc: no output written because of the errors above\n";
-    return std::nullopt;
-  }
-  auto outputs = generate(session.module(), generators, timings);
-  timings.phase("generate");
-  return outputs;
+  if (!ok) std::cerr << "formc: no output written because of the errors above\n";
+  return ok;
 }
 
 std::string depfile_target(const CompileOptions& options) {
@@ -114,10 +75,13 @@ std::string depfile_target(const CompileOptions& options) {
 int list_compile_outputs(const CompileOptions& options, const std::vector<const gen::Generator*>& generators) {
   Session session(options.common);
   Timings timings;
-  const auto outputs = generate_all(session, generators, timings);
-  if (!outputs) return 1;
+  if (!load(session, timings)) return 1;
+  // The paths only: every generator in memory, as a full compile generates them.
+  gen::OutputSet outputs;
+  for (const gen::Generator* g : generators) g->generate(session.module(), outputs);
+  gen::add_manifest(session.module(), outputs);
   const fs::path root = fs::absolute(options.out_dir).lexically_normal();
-  for (const auto& [rel, content] : outputs->files()) std::cout << (root / rel).string() << "\n";
+  for (const auto& [rel, content] : outputs.files()) std::cout << (root / rel).string() << "\n";
   return 0;
 }
 
@@ -128,7 +92,8 @@ int run_compile(const CompileOptions& options, const std::vector<const gen::Gene
 
   // Nothing changed since the last successful run: say what it said, touch nothing.
   const std::string key = input_key(options.common, session.library_directory());
-  if (const auto state = read_state(options.out_dir); state && state->key == key && outputs_intact(options.out_dir, *state)) {
+  const auto previous = read_state(options.out_dir);
+  if (const auto& state = previous; state && state->key == key && outputs_intact(options.out_dir, *state)) {
     std::cout << state->diagnostics_out;
     std::cerr << state->diagnostics_err;
     if (!options.depfile.empty() && !gen::write_depfile(options.depfile, depfile_target(options), state->inputs, error)) {
@@ -144,26 +109,30 @@ int run_compile(const CompileOptions& options, const std::vector<const gen::Gene
   }
   timings.phase("inputs changed");
 
-  const auto generated = generate_all(session, generators, timings);
-  if (!generated) return 1;
-  const gen::OutputSet& outputs = *generated;
-
-  gen::CommitStats stats;
+  if (!load(session, timings)) return 1;
   // Until the new state is recorded, no stale one may vouch for the outputs.
   remove_state(options.out_dir);
-  if (!gen::commit_outputs(outputs, options.out_dir, stats, error)) {
+  // Something changed: regenerate and write the definitions it changed (compile_units.h).
+  UnitCompile compiled;
+  if (!compile_units(session.module(), generators, previous ? &*previous : nullptr, options.out_dir, compiled, error)) {
     std::cerr << "formc: error: " << error << "\n";
     return 1;
   }
-  timings.phase("write");
+  timings.phase("generate and write");
+  timings.note(fmt::format("{} of {} definitions regenerated", compiled.regenerated, session.module().definitions.size()));
   if (!options.depfile.empty() && !gen::write_depfile(options.depfile, depfile_target(options), session.module().inputs, error)) {
     std::cerr << "formc: error: " << error << "\n";
     return 1;
   }
+  const gen::CommitStats& stats = compiled.stats;
+  const std::size_t files = compiled.outputs.size();
   CompileState state;
   state.key = key;
+  state.generator = generator_identity();
+  state.units = std::move(compiled.units);
   state.inputs = session.module().inputs;
-  for (const auto& [rel, content] : outputs.files()) state.outputs.push_back(rel);
+  state.outputs = std::move(compiled.outputs);
+  state.output_stamps = std::move(compiled.output_stamps);
   std::tie(state.diagnostics_out, state.diagnostics_err) = session.rendered_diagnostics();
   if (!write_state(options.out_dir, std::move(state), error)) {
     std::cerr << "formc: error: " << error << "\n";
@@ -171,8 +140,9 @@ int run_compile(const CompileOptions& options, const std::vector<const gen::Gene
   }
   timings.phase("record state");
   if (!options.quiet) {
-    std::cerr << fmt::format("formc: {} files: {} written, {} unchanged, {} removed\n", outputs.files().size(),
-                             stats.written, stats.unchanged, stats.removed);
+    std::cerr << fmt::format("formc: {} files: {} written, {} unchanged, {} removed, {} kept ({} of {} definitions regenerated)\n",
+                             files, stats.written, stats.unchanged, stats.removed, stats.kept, compiled.regenerated,
+                             session.module().definitions.size());
   }
   return 0;
 }

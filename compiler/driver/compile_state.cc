@@ -14,9 +14,8 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kStateFile = ".formc-state";
-constexpr std::string_view kMagic = "formc-state 1\n";
+constexpr std::string_view kMagic = "formc-state 2\n";
 
-// "size mtime_ns" of a file, "" when it cannot be read.
 std::string stamp(const fs::path& path) {
   std::error_code ec;
   const auto size = fs::file_size(path, ec);
@@ -68,14 +67,45 @@ void put_list(std::string& out, const std::vector<std::string>& list) {
   for (const auto& item : list) put(out, item);
 }
 
+bool get_units(std::string_view& in, std::vector<UnitRecord>& units) {
+  std::string count;
+  if (!get(in, count) || count.empty() || count.size() > 12) return false;
+  const std::size_t n = std::stoull(count);
+  units.clear();
+  for (std::size_t i = 0; i < n; ++i) {
+    UnitRecord unit;
+    if (!get(in, unit.definition) || !get(in, unit.fingerprint) || !get_list(in, unit.outputs) || !get_list(in, unit.notes)) {
+      return false;
+    }
+    units.push_back(std::move(unit));
+  }
+  return true;
+}
+
+void put_units(std::string& out, const std::vector<UnitRecord>& units) {
+  put(out, std::to_string(units.size()));
+  for (const auto& unit : units) {
+    put(out, unit.definition);
+    put(out, unit.fingerprint);
+    put_list(out, unit.outputs);
+    put_list(out, unit.notes);
+  }
+}
+
 }  // namespace
+
+std::string file_stamp(const std::string& path) { return stamp(path); }
+
+std::string generator_identity() {
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  return exe.string() + " " + stamp(exe);
+}
 
 std::string input_key(const CommonOptions& options, const std::string& library) {
   std::string key(kMagic);
-  std::error_code ec;
   // A rebuilt formc may generate other bytes: its binary is an input too.
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  key += "exe " + exe.string() + " " + stamp(exe) + "\n";
+  key += "exe " + generator_identity() + "\n";
   auto list = [&](std::string_view name, const std::vector<std::string>& values) {
     key += name;
     for (const auto& v : values) {
@@ -114,7 +144,7 @@ std::optional<CompileState> read_state(const std::string& out_dir) {
   if (rest.substr(0, kMagic.size()) != kMagic) return std::nullopt;
   rest.remove_prefix(kMagic.size());
   CompileState state;
-  if (!get(rest, state.key) || !get_list(rest, state.inputs) || !get_list(rest, state.outputs) ||
+  if (!get(rest, state.key) || !get(rest, state.generator) || !get_units(rest, state.units) || !get_list(rest, state.inputs) || !get_list(rest, state.outputs) ||
       !get_list(rest, state.output_stamps) || !get(rest, state.diagnostics_out) || !get(rest, state.diagnostics_err) ||
       state.outputs.size() != state.output_stamps.size() || !rest.empty()) {
     return std::nullopt;
@@ -132,10 +162,14 @@ bool outputs_intact(const std::string& out_dir, const CompileState& state) {
 
 bool write_state(const std::string& out_dir, CompileState state, std::string& error) {
   const fs::path root(out_dir);
-  state.output_stamps.clear();
-  for (const auto& rel : state.outputs) state.output_stamps.push_back(stamp(root / rel));
+  state.output_stamps.resize(state.outputs.size());
+  for (std::size_t i = 0; i < state.outputs.size(); ++i) {
+    if (state.output_stamps[i].empty()) state.output_stamps[i] = stamp(root / state.outputs[i]);
+  }
   std::string text(kMagic);
   put(text, state.key);
+  put(text, state.generator);
+  put_units(text, state.units);
   put_list(text, state.inputs);
   put_list(text, state.outputs);
   put_list(text, state.output_stamps);

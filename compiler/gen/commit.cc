@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -101,7 +100,18 @@ bool write_if_changed(const std::string& path, const std::string& content, bool&
   return true;
 }
 
-bool commit_outputs(const OutputSet& outputs, const std::string& out_dir, CommitStats& stats, std::string& error) {
+bool write_files(const OutputSet& outputs, const std::string& out_dir, CommitStats& stats, std::string& error) {
+  const fs::path root(out_dir);
+  for (const auto& [rel, content] : outputs.files()) {
+    bool changed = false;
+    if (!write_if_changed((root / rel).string(), content, changed, error)) return false;
+    ++(changed ? stats.written : stats.unchanged);
+  }
+  return true;
+}
+
+bool record_outputs(const std::vector<std::string>& produced, const std::string& out_dir, CommitStats& stats,
+                    std::string& error) {
   const fs::path root(out_dir);
   std::set<std::string> previous;
   if (auto list = read_all(root / kOutputList)) {
@@ -110,35 +120,7 @@ bool commit_outputs(const OutputSet& outputs, const std::string& out_dir, Commit
       if (!line.empty()) previous.insert(line);
     }
   }
-  // Files are compared and written by every core (the kernel's file creation
-  // dominates a full compile); each thread takes every n-th file.
-  std::vector<std::pair<const std::string*, const std::string*>> files;
-  for (const auto& [rel, content] : outputs.files()) {
-    files.emplace_back(&rel, &content);
-    previous.erase(rel);
-  }
-  const std::size_t workers = std::max<std::size_t>(1, std::min<std::size_t>(std::thread::hardware_concurrency(), 8));
-  std::vector<CommitStats> part_stats(workers);
-  std::vector<std::string> part_errors(workers);
-  auto work = [&](std::size_t w) {
-    for (std::size_t i = w; i < files.size(); i += workers) {
-      bool changed = false;
-      if (!write_if_changed((root / *files[i].first).string(), *files[i].second, changed, part_errors[w])) return;
-      ++(changed ? part_stats[w].written : part_stats[w].unchanged);
-    }
-  };
-  std::vector<std::thread> threads;
-  for (std::size_t w = 1; w < workers; ++w) threads.emplace_back(work, w);
-  work(0);
-  for (auto& t : threads) t.join();
-  for (std::size_t w = 0; w < workers; ++w) {
-    if (!part_errors[w].empty()) {
-      error = part_errors[w];
-      return false;
-    }
-    stats.written += part_stats[w].written;
-    stats.unchanged += part_stats[w].unchanged;
-  }
+  for (const auto& rel : produced) previous.erase(rel);
   // Stale outputs: produced last time, not now. Only our own files are removed.
   std::error_code ec;
   for (const auto& rel : previous) {
@@ -151,7 +133,10 @@ bool commit_outputs(const OutputSet& outputs, const std::string& out_dir, Commit
     }
   }
   std::string list;
-  for (const auto& [rel, content] : outputs.files()) list += rel + "\n";
+  for (const auto& rel : produced) {
+    list += rel;
+    list += '\n';
+  }
   bool changed = false;
   return write_if_changed((root / kOutputList).string(), list, changed, error);
 }

@@ -7,8 +7,12 @@
 namespace formc::gen {
 
 void add_manifest(const model::Module& module, OutputSet& out) {
+  add_manifest(module, [&](const std::string& path) { return out.contains(path); }, out);
+}
+
+void add_manifest(const model::Module& module, const std::function<bool(const std::string&)>& exists, OutputSet& out) {
   using json = nlohmann::ordered_json;
-  auto present = [&](const std::string& path) { return out.contains(path) ? json(path) : json(nullptr); };
+  auto present = [&](const std::string& path) { return exists(path) ? json(path) : json(nullptr); };
   json forms = json::array();
   for (const auto& form : module.forms) {
     const model::Definition* def = module.find_definition(form.definition_id);
@@ -22,11 +26,11 @@ void add_manifest(const model::Module& module, OutputSet& out) {
     const auto& step_names = form.steps;
     if (!step_names.empty()) {
       for (const auto& s : step_names) {
-        if (out.contains(paths::html_step(form.uid, s.value))) steps[s.value] = paths::html_step(form.uid, s.value);
+        if (exists(paths::html_step(form.uid, s.value))) steps[s.value] = paths::html_step(form.uid, s.value);
       }
     } else {
       for (const auto& b : def->block_names) {
-        if (out.contains(paths::html_step(form.uid, b.value))) steps[b.value] = paths::html_step(form.uid, b.value);
+        if (exists(paths::html_step(form.uid, b.value))) steps[b.value] = paths::html_step(form.uid, b.value);
       }
     }
     json html;

@@ -2,7 +2,7 @@
 //
 // Contract: generators add files here (path relative to the output
 // directory, full content); nothing touches the disk until
-// commit_outputs() (commit.h) writes the set, and only if no error was
+// driver/compile_units.h writes it (gen/commit.h), and only if no error was
 // reported. Paths are unique and ordered, so iteration is deterministic.
 #pragma once
 

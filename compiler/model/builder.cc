@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <set>
 #include <sstream>
 
@@ -14,6 +15,7 @@
 #include "model/inputs.h"
 #include "model/library.h"
 #include "model/reader.h"
+#include "support/parallel.h"
 #include "support/text.h"
 
 namespace formc::model {
@@ -585,18 +587,38 @@ Module build(const BuildOptions& options, support::SourceManager& sources, suppo
   for (const auto& path : options.paths) collect_inputs(path, 2, files, diags);
   order_inputs(files);
 
+  // Every file is read and registered first, then parsed on every core (each
+  // into a diagnostics engine of its own), then its diagnostics and contents
+  // are taken in input order, as if it had been parsed here: the IR and the
+  // diagnostics are those of parsing one file after the other.
+  struct Parsed {
+    support::FileId id = support::kNoFile;
+    std::string read_error;
+    support::DiagnosticEngine diags;
+    std::unique_ptr<yaml::Document> doc;
+  };
+  std::vector<Parsed> parsed(files.size());
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    auto text = read_file(files[i].canonical_path, options.max_file_size, parsed[i].read_error);
+    if (text) parsed[i].id = sources.add(files[i].display_path, std::move(*text));
+  }
+  const support::SourceManager& read_only = sources;
+  support::run_parallel(files.size(), [&](std::size_t i) {
+    if (parsed[i].id != support::kNoFile) parsed[i].doc = yaml::load(read_only, parsed[i].id, options.load, parsed[i].diags);
+  });
+
   std::vector<PendingEligibility> pending_eligibility;
-  for (const auto& input : files) {
-    std::string error;
-    auto text = read_file(input.canonical_path, options.max_file_size, error);
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const auto& input = files[i];
     st.module.inputs.push_back(input.canonical_path);
-    if (!text) {
+    if (parsed[i].id == support::kNoFile) {
+      const std::string& error = parsed[i].read_error;
       diags.report(error.find("more than") != std::string::npos ? DiagCode::InputTooLarge : DiagCode::InputNotFound, {},
                    fmt::format("{}: {}", input.display_path, error));
       continue;
     }
-    const auto id = sources.add(input.display_path, std::move(*text));
-    auto doc = yaml::load(sources, id, options.load, diags);
+    diags.append(std::move(parsed[i].diags));
+    auto doc = std::move(parsed[i].doc);
     if (doc->root && !doc->root->is_null()) {
       const yaml::Node& root = *doc->root;
       switch (input.kind) {
@@ -641,6 +663,8 @@ Module build(const BuildOptions& options, support::SourceManager& sources, suppo
     if (auto s = support::closest_match(ref.value, index.class_names())) diags.note(ref.span, fmt::format("did you mean '{}'?", *s));
   }
 
+  // Every definition and form is known: index them for the lookups below and after.
+  st.module.reindex();
   instantiate_definitions(st.module, st.library, st.own_extensions, diags);
 
   // Eligibility conditions need their rule's questions, complete.
@@ -663,6 +687,7 @@ Module build(const BuildOptions& options, support::SourceManager& sources, suppo
     }
     it->definition_ids.push_back(def.id);
   }
+  st.module.reindex();
   return std::move(st.module);
 }
 

@@ -271,9 +271,8 @@ void instantiate_definitions(Module& module, const Library& library,
     // Blocks that forms use as steps without the definition listing them
     // (DataPass tolerates it: formulaire-qf's personal_data) still need fields.
     std::vector<Located> extra;
-    for (const auto& form : module.forms) {
-      if (form.definition_id != def.id) continue;
-      for (const auto* list : {&form.steps, &form.static_blocks}) {
+    for (const Form* form : module.forms_of(def.id)) {
+      for (const auto* list : {&form->steps, &form->static_blocks}) {
         for (const auto& b : *list) extra.push_back(b);
       }
     }

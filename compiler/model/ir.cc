@@ -88,7 +88,31 @@ std::optional<std::int64_t> list_bound(const Field& field, const Definition& def
   }
 }
 
+bool Module::indexed() const {
+  return index.definitions == definitions.size() && index.forms == forms.size() &&
+         index.eligibility_rules == eligibility_rules.size() && (!definitions.empty() || !forms.empty() || !eligibility_rules.empty());
+}
+
+void Module::reindex() {
+  index = Index{};
+  // The first entity of an id wins, as the scans below find it.
+  for (std::size_t i = 0; i < definitions.size(); ++i) index.definition_by_id.emplace(definitions[i].id, i);
+  for (std::size_t i = 0; i < forms.size(); ++i) {
+    index.form_by_uid.emplace(forms[i].uid, i);
+    index.forms_by_definition[forms[i].definition_id].push_back(i);
+  }
+  for (std::size_t i = 0; i < eligibility_rules.size(); ++i) index.rule_by_definition.emplace(eligibility_rules[i].definition_id, i);
+  index.definitions = definitions.size();
+  index.forms = forms.size();
+  index.eligibility_rules = eligibility_rules.size();
+}
+
 const Definition* Module::find_definition(std::string_view id) const {
+  if (indexed()) {
+    const auto it = index.definition_by_id.find(id);
+    if (it == index.definition_by_id.end()) return nullptr;
+    if (definitions[it->second].id == id) return &definitions[it->second];
+  }
   for (const auto& d : definitions) {
     if (d.id == id) return &d;
   }
@@ -96,6 +120,11 @@ const Definition* Module::find_definition(std::string_view id) const {
 }
 
 const Form* Module::find_form(std::string_view uid) const {
+  if (indexed()) {
+    const auto it = index.form_by_uid.find(uid);
+    if (it == index.form_by_uid.end()) return nullptr;
+    if (forms[it->second].uid == uid) return &forms[it->second];
+  }
   for (const auto& f : forms) {
     if (f.uid == uid) return &f;
   }
@@ -104,10 +133,33 @@ const Form* Module::find_form(std::string_view uid) const {
 
 std::vector<const Form*> Module::forms_of(std::string_view definition_id) const {
   std::vector<const Form*> out;
+  if (indexed()) {
+    const auto it = index.forms_by_definition.find(definition_id);
+    if (it == index.forms_by_definition.end()) return out;
+    bool verified = true;
+    for (const std::size_t i : it->second) {
+      verified = verified && forms[i].definition_id == definition_id;
+      out.push_back(&forms[i]);
+    }
+    if (verified) return out;
+    out.clear();
+  }
   for (const auto& f : forms) {
     if (f.definition_id == definition_id) out.push_back(&f);
   }
   return out;
+}
+
+const EligibilityRule* Module::first_eligibility_rule(std::string_view definition_id) const {
+  if (indexed()) {
+    const auto it = index.rule_by_definition.find(definition_id);
+    if (it == index.rule_by_definition.end()) return nullptr;
+    if (eligibility_rules[it->second].definition_id == definition_id) return &eligibility_rules[it->second];
+  }
+  for (const auto& r : eligibility_rules) {
+    if (r.definition_id == definition_id) return &r;
+  }
+  return nullptr;
 }
 
 }  // namespace formc::model

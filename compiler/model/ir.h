@@ -285,6 +285,27 @@ struct Module {
   [[nodiscard]] const Definition* find_definition(std::string_view id) const;
   [[nodiscard]] const Form* find_form(std::string_view uid) const;
   [[nodiscard]] std::vector<const Form*> forms_of(std::string_view definition_id) const;
+  // The first eligibility rule of a definition (the one rendered), or null.
+  [[nodiscard]] const EligibilityRule* first_eligibility_rule(std::string_view definition_id) const;
+
+  // Lookups above are answered from an index that reindex() builds (model::build
+  // calls it once the module is complete): without it, every generator and
+  // check that looks up a definition per form made a compile quadratic in the
+  // corpus. The index holds positions, not pointers, so copies and moves keep
+  // it valid. A module changed since (or never indexed: modules built by hand
+  // in tests) is still answered right, by a scan: the index is used only while
+  // the sizes it was built for still hold, and every hit is verified.
+  void reindex();
+
+  struct Index {
+    std::size_t definitions = 0, forms = 0, eligibility_rules = 0;  // the sizes indexed
+    std::map<std::string, std::size_t, std::less<>> definition_by_id, form_by_uid, rule_by_definition;
+    std::map<std::string, std::vector<std::size_t>, std::less<>> forms_by_definition;
+  };
+  Index index;  // see reindex()
+
+ private:
+  [[nodiscard]] bool indexed() const;
 };
 
 }  // namespace formc::model

@@ -40,6 +40,11 @@ Diagnostic& DiagnosticEngine::report(DiagCode code, Span span, std::string messa
   return diagnostics_.back();
 }
 
+void DiagnosticEngine::append(DiagnosticEngine&& other) {
+  for (auto& d : other.diagnostics_) diagnostics_.push_back(std::move(d));
+  other.diagnostics_.clear();
+}
+
 void DiagnosticEngine::note(Span span, std::string message) {
   assert(!diagnostics_.empty());
   diagnostics_.back().notes.push_back(DiagNote{span, std::move(message)});

@@ -55,6 +55,10 @@ class DiagnosticEngine {
   Diagnostic& report(DiagCode code, Span span, std::string message);
   // Appends a note to the most recent diagnostic.
   void note(Span span, std::string message);
+  // Moves every diagnostic of `other` here, after those already reported, as
+  // if they had been reported here (a file parsed on another thread reports
+  // into an engine of its own).
+  void append(DiagnosticEngine&& other);
 
   void set_werror(bool on) { werror_ = on; }
   [[nodiscard]] std::size_t error_count() const;

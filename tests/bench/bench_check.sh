@@ -7,11 +7,16 @@
 # is printed first (the machine may be shared).
 #
 #   tests/bench/bench_check.sh [RUNS]      (default 15; ×100 uses RUNS/5, at least 3)
+#   SCALES="10" tests/bench/bench_check.sh  (the replicated corpora to measure; default "10 100")
 #
-# Compile figures: full (into a directory never used before), no-op (inputs
-# unchanged: formc recognises it before reading any YAML, 0 files written),
-# touch-one (one definition file edited: every output regenerated in memory,
-# only the changed files written). FORMC_TIMINGS=1 shows formc's phases.
+# Compile figures, for each corpus: full (into a directory never used
+# before), no-op (inputs unchanged: formc recognises it before reading any
+# YAML, 0 files written), touch-one (le_taxi.yml's name edited before each
+# compile: every input is loaded and checked again, only le_taxi's definition
+# is regenerated, the outputs that name every definition are generated again,
+# only the changed files written; its summary line says how many files were
+# generated, written and kept, and how many definitions were regenerated).
+# The phases of one full and one touch-one compile (FORMC_TIMINGS=1) follow.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS="${1:-15}"
@@ -45,8 +50,13 @@ report() {  # LABEL RUNS COMMAND...
 
 # Full compiles write into directories never used before (a directory
 # deleted just before makes ext4 slower to create files: not formc's time).
+# For the same reason, after the outputs of a corpus are deleted, the next
+# corpus waits: ext4 does not reuse an inode freed in the last 30 s or so and
+# scans its bitmaps for others, which made file creation (kernel time) several
+# times slower right after the ×100 outputs (1.8 GB) were deleted.
+settle() { sleep 35; }
 fresh=0
-fresh_compile() {
+fresh_compile() {  # runs in report's subshell: `fresh` counts within one report
   fresh=$((fresh + 1))
   "$FORMC" compile "$1" -o "$WORK/full-$fresh" --quiet
 }
@@ -54,7 +64,10 @@ fresh_compile() {
 # The summary line of one compile ("N files: W written, ...").
 summary() { "$FORMC" compile "$1" -o "$2" 2>&1 >/dev/null | grep -E '^formc: [0-9]+ files' || true; }
 
-bench_root() {  # LABEL ROOT RUNS
+# Phases of one compile (FORMC_TIMINGS=1).
+phases() { FORMC_TIMINGS=1 "$FORMC" compile "$1" -o "$2" --quiet 2>&1 >/dev/null | grep -E '^formc: timings' | sed 's/^formc: timings: //' || true; }
+
+bench_root() {  # LABEL ROOT RUNS (ROOT is a copy of our own: touch-one edits it)
   local label="$1" root="$2" runs="$3"
   local files bytes
   mapfile -t yml < <(find "$root" -name '*.yml' | sort)
@@ -65,44 +78,50 @@ bench_root() {  # LABEL ROOT RUNS
   printf "%-58s median %8s ms  (min %s, max %s, %d runs)\n" "floor: yaml-cpp parse of the same files" "$med" "$min" "$max" "$runs"
   report "formc check" "$runs" "$FORMC" check "$root"
   report "formc compile, full (into an unused directory)" "$runs" fresh_compile "$root"
+  echo "   full phases: $(phases "$root" "$WORK/phases-$label")"
   local out="$WORK/noop-$label"
   "$FORMC" compile "$root" -o "$out" --quiet 2>/dev/null
   report "formc compile, no-op (inputs unchanged)" "$runs" "$FORMC" compile "$root" -o "$out" --quiet
   echo "   no-op: $(summary "$root" "$out")"
-  rm -rf "$WORK"/full-*
-}
-
-uptime
-if [[ -d ../shared/reference/datapass-v2 ]]; then
-  SHARED=../shared/reference/datapass-v2
-  bench_root "shared corpus" "$SHARED" "$RUNS"
-  # Touch one definition: a copy of the corpus whose le_taxi.yml is rewritten
-  # (new mtime) before each compile, its content alternating between two versions.
-  cp -r "$SHARED" "$WORK/touch"
-  out="$WORK/touch-out"
-  "$FORMC" compile "$WORK/touch" -o "$out" --quiet 2>/dev/null
-  target="$WORK/touch/authorization_definitions/le_taxi.yml"
+  # Touch one definition: le_taxi.yml rewritten (new mtime) before each
+  # compile, its content alternating between two versions.
+  local target="$root/authorization_definitions/le_taxi.yml"
   cp "$target" "$WORK/le_taxi.a"
   sed 's/^  name: .*/  name: "le.taxi (bis)"/' "$target" > "$WORK/le_taxi.b"
   flip=0
   touch_one() {
     flip=$((1 - flip))
     if ((flip)); then cp "$WORK/le_taxi.b" "$target"; else cp "$WORK/le_taxi.a" "$target"; fi
-    "$FORMC" compile "$WORK/touch" -o "$out" --quiet
+    "$FORMC" compile "$root" -o "$out" --quiet
   }
-  report "formc compile, touch one definition (le_taxi.yml)" "$RUNS" touch_one
-  flip=0
+  report "formc compile, touch one definition (le_taxi.yml)" "$runs" touch_one
+  # (report runs touch_one in a subshell: which version was compiled last is not known here.)
+  cp "$WORK/le_taxi.a" "$target"
+  "$FORMC" compile "$root" -o "$out" --quiet 2>/dev/null
   cp "$WORK/le_taxi.b" "$target"
-  echo "   touch-one: $(summary "$WORK/touch" "$out")"
-  for n in 10 100; do
-    python3 tests/bench/make_corpus.py "$SHARED" "$n" "$WORK/x$n" >/dev/null
+  echo "   touch-one: $(summary "$root" "$out")"
+  cp "$WORK/le_taxi.a" "$target"
+  echo "   touch-one phases: $(phases "$root" "$out")"
+  rm -rf "$WORK"/full-* "$WORK/phases-$label" "$out"
+  settle
+}
+
+uptime
+if [[ -d ../shared/reference/datapass-v2 ]]; then
+  SHARED=../shared/reference/datapass-v2
+  cp -r "$SHARED" "$WORK/x1"
+  bench_root "shared corpus" "$WORK/x1" "$RUNS"
+  rm -rf "$WORK/x1"
+  for n in ${SCALES-10 100}; do
+    FORMC="$FORMC" python3 tests/bench/make_corpus.py "$SHARED" "$n" "$WORK/x$n" >/dev/null
     runs=$RUNS
     ((n == 100)) && runs=$(((RUNS + 4) / 5 < 3 ? 3 : (RUNS + 4) / 5))
     bench_root "shared corpus ×$n" "$WORK/x$n" "$runs"
-    rm -rf "$WORK/x$n" "$WORK/noop-shared corpus ×$n"
+    rm -rf "$WORK/x$n"
   done
 else
   echo "SKIPPED: ../shared/reference/datapass-v2 is absent"
 fi
 report "formc check definitions" "$RUNS" "$FORMC" check definitions
 report "formc dump-ir definitions" "$RUNS" "$FORMC" dump-ir definitions
+uptime

@@ -1187,27 +1187,28 @@ GeneratedFiles generate_definition(const model::Module& module, const model::Def
   return DefinitionGenerator(module, definition).run();
 }
 
-void CppGenerator::generate_part(const model::Module& module, std::size_t part, std::size_t parts, OutputSet& out) const {
-  for (std::size_t i = 0; i < module.definitions.size(); ++i) {
-    if (!in_part(i, part, parts)) continue;
-    const auto& def = module.definitions[i];
-    GeneratedFiles files = generate_definition(module, def);
-    out.add(paths::cpp_header(def.provider, def.id), std::move(files.header));
-    out.add(paths::cpp_source(def.provider, def.id), std::move(files.source));
-  }
+void CppGenerator::generate_definition(const model::Module& module, std::size_t index, std::size_t part, std::size_t parts,
+                                       OutputSet& out) const {
+  (void)parts;
+  if (part != 0) return;
+  const auto& def = module.definitions[index];
+  GeneratedFiles files = cpp::generate_definition(module, def);  // the free function, not this member
+  out.add(paths::cpp_header(def.provider, def.id), std::move(files.header));
+  out.add(paths::cpp_source(def.provider, def.id), std::move(files.source));
 }
 
-void CppGenerator::finish(const model::Module& module, OutputSet& out) const {
+std::string CppGenerator::note(const model::Module& module, std::size_t index, const OutputSet& outputs) const {
   // The registry names each definition's hash: the hash of its two files.
-  std::vector<std::string> hashes;
-  for (const auto& def : module.definitions) {
-    const auto& files = out.files();
-    const auto header = files.find(paths::cpp_header(def.provider, def.id));
-    const auto source = files.find(paths::cpp_source(def.provider, def.id));
-    assert(header != files.end() && source != files.end());
-    hashes.push_back(content_hash(GeneratedFiles{header->second, source->second}));
-  }
-  add_registry(module, hashes, out);
+  const auto& def = module.definitions[index];
+  const auto& files = outputs.files();
+  const auto header = files.find(paths::cpp_header(def.provider, def.id));
+  const auto source = files.find(paths::cpp_source(def.provider, def.id));
+  assert(header != files.end() && source != files.end());
+  return content_hash(GeneratedFiles{header->second, source->second});
+}
+
+void CppGenerator::finish(const model::Module& module, const std::vector<std::string>& notes, OutputSet& out) const {
+  add_registry(module, notes, out);
 }
 
 }  // namespace formc::gen::cpp

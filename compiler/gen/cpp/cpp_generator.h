@@ -19,6 +19,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "gen/generator.h"
 
@@ -27,8 +28,12 @@ namespace formc::gen::cpp {
 class CppGenerator final : public gen::Generator {
  public:
   [[nodiscard]] std::string_view name() const override { return "cpp"; }
-  void generate_part(const model::Module& module, std::size_t part, std::size_t parts, OutputSet& out) const override;
-  void finish(const model::Module& module, OutputSet& out) const override;
+  // The two files of the definition, in part 0.
+  void generate_definition(const model::Module& module, std::size_t index, std::size_t part, std::size_t parts,
+                           OutputSet& out) const override;
+  // The definition's content hash (registry.h), which the registry names.
+  [[nodiscard]] std::string note(const model::Module& module, std::size_t index, const OutputSet& outputs) const override;
+  void finish(const model::Module& module, const std::vector<std::string>& notes, OutputSet& out) const override;
 };
 
 struct GeneratedFiles {

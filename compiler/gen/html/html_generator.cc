@@ -390,39 +390,40 @@ std::string document(std::string_view first_line, std::string_view note, Element
 
 }  // namespace
 
-void HtmlGenerator::generate_part(const model::Module& module, std::size_t part, std::size_t parts, OutputSet& out) const {
-  for (std::size_t f = 0; f < module.forms.size(); ++f) {
-    if (!in_part(f, part, parts)) continue;
-    const Form& form = module.forms[f];
-    const Definition* def = module.find_definition(form.definition_id);
-    if (!def) continue;  // the checker reported it; generation does not run on errors
-    const std::string first = header(def->source_file, form.source_file);
+void HtmlGenerator::generate_definition(const model::Module& module, std::size_t index, std::size_t part, std::size_t parts,
+                                        OutputSet& out) const {
+  const Definition& def = module.definitions[index];
+  const auto forms = module.forms_of(def.id);
+  for (std::size_t j = part; j < forms.size(); j += parts) {
+    const Form& form = *forms[j];
+    const std::string first = header(def.source_file, form.source_file);
     const std::string note = template_note(form_scripts(form));
-    const auto steps = editable_blocks(*def, form);
+    const auto steps = editable_blocks(def, form);
     const bool single_page = form.steps.empty();
     std::set<std::string> done;
     for (std::size_t i = 0; i < steps.size(); ++i) {
       // A block listed twice in `steps` is rendered once (the checker warns).
       if (!done.insert(steps[i]->name).second) continue;
-      out.add(paths::html_step(form.uid, steps[i]->name), document(first, note, step_fragment(*def, form, steps, i, single_page)));
+      out.add(paths::html_step(form.uid, steps[i]->name), document(first, note, step_fragment(def, form, steps, i, single_page)));
     }
-    out.add(paths::html_summary(form.uid), document(first, note, summary_fragment(*def, form)));
-    out.add(paths::html_submit(form.uid), document(first, note, submit_fragment(*def, form)));
-    out.add(paths::html_introduction(form.uid), document(first, template_note("none"), introduction_fragment(module, *def, form)));
-    out.add(paths::html_conditions_js(form.uid), conditions_js(*def, form, first));
+    out.add(paths::html_summary(form.uid), document(first, note, summary_fragment(def, form)));
+    out.add(paths::html_submit(form.uid), document(first, note, submit_fragment(def, form)));
+    out.add(paths::html_introduction(form.uid), document(first, template_note("none"), introduction_fragment(module, def, form)));
+    out.add(paths::html_conditions_js(form.uid), conditions_js(def, form, first));
   }
+  if (part != 0) return;
   // A definition's first rule is the one rendered (the checker reports others).
-  std::set<std::string> eligibility_done;
-  for (std::size_t r = 0; r < module.eligibility_rules.size(); ++r) {
-    const auto& rule = module.eligibility_rules[r];
-    const Definition* def = module.find_definition(rule.definition_id);
-    if (!def || !eligibility_done.insert(rule.definition_id).second || !in_part(r, part, parts)) continue;
-    const std::string first = header(def->source_file, "eligibility rule " + std::to_string(rule.id));
-    const std::string scripts = "static/formc-expr.js, static/formc-forms.js, " + paths::html_eligibility_js(rule.definition_id);
-    out.add(paths::html_eligibility(rule.definition_id), document(first, template_note(scripts), eligibility_fragment(rule)));
-    out.add(paths::html_eligibility_js(rule.definition_id), eligibility_js(rule, first));
+  if (const model::EligibilityRule* rule = module.first_eligibility_rule(def.id)) {
+    const std::string first = header(def.source_file, "eligibility rule " + std::to_string(rule->id));
+    const std::string scripts = "static/formc-expr.js, static/formc-forms.js, " + paths::html_eligibility_js(rule->definition_id);
+    out.add(paths::html_eligibility(rule->definition_id), document(first, template_note(scripts), eligibility_fragment(*rule)));
+    out.add(paths::html_eligibility_js(rule->definition_id), eligibility_js(*rule, first));
   }
-  if (part == 0 && (!module.forms.empty() || !module.eligibility_rules.empty())) {
+}
+
+void HtmlGenerator::finish(const model::Module& module, const std::vector<std::string>& notes, OutputSet& out) const {
+  (void)notes;
+  if (!module.forms.empty() || !module.eligibility_rules.empty()) {
     out.add(std::string(paths::kExprJs), std::string(expr_js()));
     out.add(std::string(paths::kFormsJs), std::string(forms_js()));
   }

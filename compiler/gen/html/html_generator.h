@@ -19,7 +19,9 @@
 // Fragments never contain <script>, style= or on*= (element.h refuses them).
 #pragma once
 
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "gen/generator.h"
 
@@ -28,7 +30,10 @@ namespace formc::gen::html {
 class HtmlGenerator final : public gen::Generator {
  public:
   [[nodiscard]] std::string_view name() const override { return "html"; }
-  void generate_part(const model::Module& module, std::size_t part, std::size_t parts, OutputSet& out) const override;
+  void generate_definition(const model::Module& module, std::size_t index, std::size_t part, std::size_t parts,
+                           OutputSet& out) const override;
+  // The static scripts (static/formc-expr.js, static/formc-forms.js).
+  void finish(const model::Module& module, const std::vector<std::string>& notes, OutputSet& out) const override;
 };
 
 }  // namespace formc::gen::html

@@ -71,10 +71,15 @@ Json normalize(Json&& schema) {
   // Takes the schema by value and moves every sub-schema: a form's schema is
   // large and normalised once, copying it was most of this generator's time.
   if (!schema.is_object()) return std::move(schema);
+  // Objects are vectors of (const key, value) pairs (ordered_json): when one
+  // grows, its pairs are copied, values and all (a const key cannot be moved
+  // from). Reserved first, they never grow.
   Json out = Json::object();
+  out.get_ref<Json::object_t&>().reserve(schema.size());
   auto sub = [](const std::string& key, Json&& value) -> Json {
     if (key == "properties" || key == "$defs") {
       Json m = Json::object();
+      m.get_ref<Json::object_t&>().reserve(value.size());
       for (auto& [k, v] : value.items()) m[k] = normalize(std::move(v));
       return m;
     }
@@ -401,6 +406,11 @@ class FormSchemaBuilder {
     if (const std::string d = plain_text(form_.description.value_or(def_.description)); !d.empty()) root["description"] = d;
     root["type"] = "object";
 
+    // One property per field (and two submit checkboxes): reserved, the
+    // object never copies its properties as it grows (see normalize()).
+    std::size_t fields = def_.extra_checkboxes.size() + 2;
+    for (const auto& block : def_.blocks) fields += block.fields.size();
+    properties_.get_ref<Json::object_t&>().reserve(fields);
     for (const auto& block : def_.blocks) {
       for (const auto& f : block.fields) add_field(f);
     }
@@ -747,16 +757,14 @@ Json form_schema(const model::Definition& definition, const model::Form& form) {
   return FormSchemaBuilder(definition, form).build();
 }
 
-void JsonSchemaGenerator::generate_part(const model::Module& module, std::size_t part, std::size_t parts,
-                                        OutputSet& out) const {
-  for (std::size_t i = 0; i < module.forms.size(); ++i) {
-    if (!in_part(i, part, parts)) continue;
-    const auto& form = module.forms[i];
-    const model::Definition* def = module.find_definition(form.definition_id);
-    assert(def && "the checker resolves every form's definition");
-    if (!def) continue;
+void JsonSchemaGenerator::generate_definition(const model::Module& module, std::size_t index, std::size_t part,
+                                              std::size_t parts, OutputSet& out) const {
+  const model::Definition& def = module.definitions[index];
+  const auto forms = module.forms_of(def.id);
+  for (std::size_t j = part; j < forms.size(); j += parts) {
+    const model::Form* form = forms[j];
     // The loader rejects invalid UTF-8; `replace` only keeps dump() from ever throwing.
-    out.add(paths::schema(form.uid), form_schema(*def, form).dump(2, ' ', false, Json::error_handler_t::replace) + "\n");
+    out.add(paths::schema(form->uid), form_schema(def, *form).dump(2, ' ', false, Json::error_handler_t::replace) + "\n");
   }
 }
 

@@ -34,7 +34,8 @@ namespace formc::gen::json_schema {
 class JsonSchemaGenerator final : public gen::Generator {
  public:
   [[nodiscard]] std::string_view name() const override { return "json-schema"; }
-  void generate_part(const model::Module& module, std::size_t part, std::size_t parts, OutputSet& out) const override;
+  void generate_definition(const model::Module& module, std::size_t index, std::size_t part, std::size_t parts,
+                           OutputSet& out) const override;
 };
 
 // The schema of one form (what generate() writes, before dump()).
