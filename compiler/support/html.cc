@@ -48,16 +48,14 @@ bool contains(const std::vector<std::string_view>& list, std::string_view s) {
 
 bool is_void(std::string_view tag) { return tag == "br" || tag == "hr"; }
 
-// Space-separated tokens of [A-Za-z0-9_-] (class names, rel values); other
-// tokens are dropped. Returns the kept tokens joined by one space.
-std::string keep_tokens(std::string_view value, bool& dropped) {
+// The space-separated tokens of `value` that `keep` accepts, joined by one
+// space; `dropped` is set when any token was refused.
+template <typename Keep>
+std::string filter_tokens(std::string_view value, bool& dropped, Keep keep) {
   std::string out, token;
   auto flush = [&] {
     if (token.empty()) return;
-    const bool ok = std::all_of(token.begin(), token.end(), [](char c) {
-      return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
-    });
-    if (ok) {
+    if (keep(token)) {
       if (!out.empty()) out += ' ';
       out += token;
     } else {
@@ -71,6 +69,16 @@ std::string keep_tokens(std::string_view value, bool& dropped) {
   }
   flush();
   return out;
+}
+
+// Space-separated tokens of [A-Za-z0-9_-] (class names); other tokens are
+// dropped.
+std::string keep_tokens(std::string_view value, bool& dropped) {
+  return filter_tokens(value, dropped, [](const std::string& token) {
+    return std::all_of(token.begin(), token.end(), [](char ch) {
+      return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-';
+    });
+  });
 }
 
 bool safe_href(std::string_view href) {
@@ -111,23 +119,7 @@ bool is_entity_at(std::string_view s, std::size_t i) {
 // The rel keywords a link may carry; others are dropped.
 std::string link_types(std::string_view value, bool& dropped) {
   static const std::vector<std::string_view> known = {"noopener", "noreferrer", "nofollow", "external"};
-  std::string out, token;
-  auto flush = [&] {
-    if (token.empty()) return;
-    if (contains(known, token)) {
-      if (!out.empty()) out += ' ';
-      out += token;
-    } else {
-      dropped = true;
-    }
-    token.clear();
-  };
-  for (char c : value) {
-    if (std::isspace(static_cast<unsigned char>(c))) flush();
-    else token += c;
-  }
-  flush();
-  return out;
+  return filter_tokens(value, dropped, [](const std::string& token) { return contains(known, token); });
 }
 
 // An attribute written as text (title): escaped, its entities kept.
