@@ -33,6 +33,7 @@ const { chromium } = require("playwright-core");
 const { startFormd } = require("./harness");
 const { Auditor } = require("./browser/audit");
 const { expectFieldError, expectNoFieldError, visibleCallouts, hiddenInHtml } = require("./browser/journey");
+const { clickAndLoad, expectPath } = require("./browser/steps");
 
 const ARTIFACTS = path.join(process.env.FORMD_ARTIFACTS || path.join(os.tmpdir(), "formd-artifacts"), "browser");
 const DEADLINE_MS = 170000;
@@ -41,17 +42,6 @@ const FORM_UID = "api-pro-sante-connect";
 const DEFINITION_ID = "api_pro_sante_connect";
 const CGU_LINK = "https://esante.gouv.fr/cgu/pro-sante-connect";
 const REQUIRED = /doit être rempli/;
-
-// Clicks `locator` and waits for the page it leads to (through redirects).
-async function clickAndLoad(page, locator) {
-  const [response] = await Promise.all([page.waitForNavigation({ waitUntil: "load" }), locator.click()]);
-  return response;
-}
-
-async function expectPath(page, re, what) {
-  const url = new URL(page.url());
-  assert.match(url.pathname + url.search, re, `${what}: unexpected URL ${page.url()}`);
-}
 
 async function heading(page) {
   return (await page.locator("h1").first().textContent()).trim();
